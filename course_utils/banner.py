@@ -1,0 +1,32 @@
+"""The Japanese banner `setup()` prints: mode, honesty about recordings, base URL and key status."""
+from __future__ import annotations
+
+from .config import CATALOGUE_DATE, RECORDED_AT
+
+# Learner-facing text, one entry per mode.
+BANNER = {
+    "live": (
+        "【ライブモード】OpenRouter に実際にリクエストを送ります。",
+        "・無料モデル（:free）は1分に20回・1日50回（クレジット購入済みなら1000回）までです。有料モデルはクレジットを消費します。",
+    ),
+    "replay": (
+        "【再生モード】収録済みの応答を再生しています。OpenRouter には何も送信しません。",
+        "・収録データは見本です。モデル一覧と価格は OpenRouter の実際の公開データ（{catalogue_date} 時点）、"
+        "AIの応答文は API の形式に沿って作った例（{recorded_at} 付）で、実際の応答とは異なります。",
+        "・ライブで試すには: .env に OPENROUTER_API_KEY を設定し、このセルをもう一度実行してください。",
+        "・講師向け（再収録）: python -m course_utils record notebooks/",
+    ),
+    "record": (
+        "【録音モード】OpenRouter に実際にリクエストを送り、応答を収録しています（講師用）。",
+        "・APIキーや認証ヘッダーは収録データから取り除かれます。",
+    ),
+}
+FOOTER = "接続先: {base_url} ／ APIキー: {key_status}"
+
+
+def render_banner(mode: str, base_url: str, key_status: str, notes: tuple[str, ...] = ()) -> str:
+    """The banner text for a mode; never contains any part of a key (only its status)."""
+    lines = [line.format(catalogue_date=CATALOGUE_DATE, recorded_at=RECORDED_AT) for line in BANNER[mode]]
+    lines += [f"※ {note}" for note in notes]
+    lines.append(FOOTER.format(base_url=base_url, key_status=key_status))
+    return "\n".join(lines)

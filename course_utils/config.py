@@ -1,0 +1,26 @@
+"""Course-wide settings: the API base URL, environment variable names and file locations."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
+
+# Environment variables the course reads.
+KEY_VAR = "OPENROUTER_API_KEY"
+BASE_URL_VAR = "OPENROUTER_BASE_URL"
+MODE_VAR = "COURSE_MODE"
+NOTEBOOK_VAR = "COURSE_NOTEBOOK"  # set by the record command: which recording file to write
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RECORDINGS_DIR = PACKAGE_DIR / "recordings"
+
+# The shipped example recordings: the catalogue they list is OpenRouter's real public model list of
+# CATALOGUE_DATE; the answers are examples authored to the API's wire format and dated RECORDED_AT.
+CATALOGUE_DATE = "2026-08-19"
+RECORDED_AT = "2026-08-20"
+
+
+def base_url() -> str:
+    """The API base URL: OPENROUTER_BASE_URL if set (a school proxy, a test server), else OpenRouter's."""
+    return (os.environ.get(BASE_URL_VAR) or DEFAULT_BASE_URL).strip().rstrip("/")

@@ -1,0 +1,32 @@
+"""Exceptions raised by course_utils itself; each carries what a Japanese explanation needs."""
+from __future__ import annotations
+
+
+class CourseError(Exception):
+    """Base class: a problem course_utils detected before or instead of an API call."""
+
+
+class KeyProblem(CourseError):
+    """The API key is missing or malformed. `code` names the case (see keys.KEY_MESSAGES)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class RecordWithoutKeyError(CourseError):
+    """COURSE_MODE=record was asked for, but no usable key is set."""
+
+
+class NotRecordedError(CourseError):
+    """Replay mode: this request has no recording (the prompt or model was changed)."""
+
+    def __init__(self, message: str, method: str, path: str, model: str | None, prompt: str | None,
+                 recorded: list[tuple[str, str]]):
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        self.model = model
+        self.prompt = prompt
+        self.recorded = recorded  # (model, prompt) pairs that do have recordings

@@ -1,0 +1,279 @@
+"""Replay and record OpenRouter HTTP traffic through the real `openai` client, with vcrpy.
+
+vcrpy patches the httpx2 transport that `openai` >= 3 uses, so replayed calls return the real
+`openai` objects and raise the real `openai` exceptions. Replay merges every recording in
+`course_utils/recordings/`; record mode writes one file per notebook and scrubs credentials.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .config import DEFAULT_BASE_URL, KEY_VAR, RECORDINGS_DIR, base_url
+from .exceptions import NotRecordedError
+
+IN_PROGRESS_SUFFIX = ".recording-in-progress.yaml"
+_KEY_PATTERN = re.compile(r"sk-or-[A-Za-z0-9._\-]*")
+_SCRUBBED = "[REDACTED]"
+# Response headers worth keeping in a recording; everything else (cookies, cf-ray, dates) is dropped.
+_KEEP_RESPONSE_HEADERS = {"content-type", "x-generation-id", "retry-after", "x-ratelimit-limit",
+                          "x-ratelimit-remaining", "x-ratelimit-reset"}
+_DROP_REQUEST_HEADERS = {"authorization", "cookie", "x-api-key", "api-key"}
+
+# Learner-facing text.
+NOT_RECORDED_MESSAGE = (
+    "再生モードでは、収録済みのリクエストしか再生できません。このリクエスト（モデル: {model}）は収録されていません。\n"
+    "プロンプトやモデルを変えた場合は、元に戻すと再生できます。収録済みの例:\n{recorded}\n"
+    "自分のプロンプトを試すには、.env に OPENROUTER_API_KEY を設定してライブモードに切り替えてください。"
+)
+NOT_RECORDED_OTHER = "（{method} {path} の収録はありません）"
+UNSAFE_RECORDING = "録音データにAPIキーらしき文字列が残っていたため、{path} を書き込みませんでした。"
+
+
+# -- request normalisation and matching -------------------------------------------------------------
+
+def _canonical_uri(uri: str) -> str:
+    """Rewrite the configured base URL (proxy, loopback server) to OpenRouter's, so recordings look real."""
+    current = base_url()
+    if uri.startswith(current):
+        return DEFAULT_BASE_URL + uri[len(current):]
+    return uri
+
+
+def _scrub_text(text: str) -> str:
+    key = os.environ.get(KEY_VAR)
+    if key and len(key) > 8:
+        text = text.replace(key, _SCRUBBED)
+    return _KEY_PATTERN.sub(_SCRUBBED, text)
+
+
+def _body_text(body: Any) -> str:
+    if body is None:
+        return ""
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+
+
+def _before_record_request(request):  # vcr.request.Request -> vcr.request.Request
+    request = request.__class__(request.method, _canonical_uri(request.uri), request.body,
+                                dict(request.headers))
+    for name in list(request.headers):
+        if name.lower() in _DROP_REQUEST_HEADERS:
+            del request.headers[name]
+    if request.body:
+        request.body = _scrub_text(_body_text(request.body)).encode("utf-8")
+    return request
+
+
+def _before_record_response(response: dict) -> dict:
+    response["headers"] = {k: v for k, v in response["headers"].items()
+                           if k.lower() in _KEEP_RESPONSE_HEADERS}
+    body = response.get("body", {}).get("string")
+    if body:
+        response["body"]["string"] = _scrub_text(_body_text(body)).encode("utf-8")
+    return response
+
+
+def _json_body(r1, r2) -> None:
+    """vcrpy matcher: request bodies equal as JSON (key order and spacing do not matter)."""
+    b1, b2 = _body_text(r1.body), _body_text(r2.body)
+    if b1 == b2:
+        return
+    try:
+        assert json.loads(b1 or "null") == json.loads(b2 or "null")
+    except ValueError:
+        raise AssertionError("bodies differ") from None
+
+
+def _no_retry_on_replay(interaction: dict) -> dict:
+    """Replayed errors must not be retried: `openai` honours `x-should-retry: false` (no back-off waits)."""
+    interaction["response"]["headers"]["x-should-retry"] = ["false"]
+    return interaction
+
+
+# -- persisters ---------------------------------------------------------------------------------------
+
+class LibraryPersister:
+    """Loads every recording in the folder as one library; saves one notebook's recording, scrubbed."""
+
+    @classmethod
+    def load_cassette(cls, cassette_path, serializer):
+        from vcr.persisters.filesystem import CassetteNotFoundError
+        from vcr.serializers.compat import convert_to_unicode  # noqa: F401  (vcrpy's own format)
+        from vcr.serialize import deserialize
+
+        path = Path(cassette_path)
+        files = sorted(path.glob("*.yaml")) if path.is_dir() else [path] if path.is_file() else []
+        files = [f for f in files if not f.name.endswith(IN_PROGRESS_SUFFIX)]
+        requests, responses = [], []
+        for f in files:
+            reqs, resps = deserialize(f.read_text(encoding="utf-8"), serializer)
+            requests += reqs
+            responses += resps
+        if not requests:
+            raise CassetteNotFoundError()
+        return requests, responses
+
+    @staticmethod
+    def save_cassette(cassette_path, cassette_dict, serializer):
+        from vcr.serialize import serialize
+
+        data = serialize(cassette_dict, serializer)
+        path = Path(cassette_path)
+        key = os.environ.get(KEY_VAR)
+        if (key and key in data) or "sk-or-" in data or "Bearer " in data:
+            raise RuntimeError(UNSAFE_RECORDING.format(path=path.name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(data, encoding="utf-8")
+
+
+def recorded_chats(requests) -> list[tuple[str, str]]:
+    """(model, last user prompt) of every recorded chat completion, in order, without repeats."""
+    seen: list[tuple[str, str]] = []
+    for r in requests:
+        if not r.path.endswith("/chat/completions"):
+            continue
+        try:
+            body = json.loads(_body_text(r.body))
+        except ValueError:
+            continue
+        pair = (str(body.get("model")), _last_user_prompt(body))
+        if pair not in seen:
+            seen.append(pair)
+    return seen
+
+
+def _last_user_prompt(body: dict) -> str:
+    for message in reversed(body.get("messages") or []):
+        if message.get("role") == "user":
+            content = message.get("content")
+            return content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+    return ""
+
+
+def _not_recorded(err) -> NotRecordedError:
+    request = err.failed_request
+    path = urlsplit(request.uri).path
+    model = prompt = None
+    try:
+        body = json.loads(_body_text(request.body) or "{}")
+        model, prompt = body.get("model"), _last_user_prompt(body)
+    except ValueError:
+        pass
+    recorded = recorded_chats(err.cassette.requests)
+    if path.endswith("/chat/completions"):
+        lines = "\n".join(f"  ・{m}: 「{_shorten(p)}」" for m, p in recorded[-8:]) or "  （なし）"
+    else:
+        lines = "  " + NOT_RECORDED_OTHER.format(method=request.method, path=path)
+    message = NOT_RECORDED_MESSAGE.format(model=model or "—", recorded=lines)
+    return NotRecordedError(message, request.method, path, model, prompt, recorded)
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- sessions -----------------------------------------------------------------------------------------
+
+class _Session:
+    """An active vcrpy cassette plus the transport wrapper that turns 'not recorded' into NotRecordedError."""
+
+    def __init__(self, mode: str, path: Path):
+        import vcr
+
+        self.mode = mode
+        self.path = path
+        recorder = vcr.VCR(
+            record_mode="none" if mode == "replay" else "all",
+            match_on=["method", "path", "query", "json_body"],
+            before_record_request=_before_record_request,
+            before_record_response=_before_record_response,
+            decode_compressed_response=True,
+        )
+        recorder.register_matcher("json_body", _json_body)
+        recorder.register_persister(LibraryPersister)
+        self._context = recorder.use_cassette(
+            str(path), allow_playback_repeats=True,
+            after_load_interaction=_no_retry_on_replay if mode == "replay" else None)
+        self._patched: dict[str, Any] = {}
+
+    def __enter__(self) -> "_Session":
+        self.cassette = self._context.__enter__()
+        if self.mode == "replay":
+            self._wrap_transports()
+        return self
+
+    def _wrap_transports(self) -> None:
+        import httpx2
+        from vcr.errors import CannotOverwriteExistingCassetteException as NotInCassette
+
+        sync_send = httpx2.HTTPTransport.handle_request
+        async_send = httpx2.AsyncHTTPTransport.handle_async_request
+
+        def handle_request(transport, request):
+            try:
+                return sync_send(transport, request)
+            except NotInCassette as err:
+                raise _not_recorded(err) from None
+
+        async def handle_async_request(transport, request):
+            try:
+                return await async_send(transport, request)
+            except NotInCassette as err:
+                raise _not_recorded(err) from None
+
+        self._patched = {"handle_request": sync_send, "handle_async_request": async_send}
+        httpx2.HTTPTransport.handle_request = handle_request
+        httpx2.AsyncHTTPTransport.handle_async_request = handle_async_request
+
+    def save(self) -> None:
+        """Write what was recorded so far (record mode); a killed kernel then loses nothing."""
+        if self.mode == "record" and self.cassette.dirty:
+            self.cassette._save(force=True)
+
+    def __exit__(self, *exc_info) -> None:
+        if self._patched:
+            import httpx2
+
+            httpx2.HTTPTransport.handle_request = self._patched["handle_request"]
+            httpx2.AsyncHTTPTransport.handle_async_request = self._patched["handle_async_request"]
+            self._patched = {}
+        self._context.__exit__(*exc_info)
+
+
+_active: _Session | None = None
+
+
+def start(mode: str, notebook: str | None = None) -> _Session | None:
+    """Start replay (all recordings) or record (into `<notebook>.recording-in-progress.yaml`); stop otherwise."""
+    global _active
+    stop()
+    if mode == "replay":
+        _active = _Session("replay", RECORDINGS_DIR).__enter__()
+    elif mode == "record":
+        _active = _Session("record", recording_path(notebook or "scratch", in_progress=True)).__enter__()
+    return _active
+
+
+def stop() -> None:
+    """Stop any active replay or recording, saving a recording."""
+    global _active
+    if _active is not None:
+        session, _active = _active, None
+        session.save()
+        session.__exit__(None, None, None)
+
+
+def active() -> _Session | None:
+    """The running replay/record session, if any."""
+    return _active
+
+
+def recording_path(notebook: str, in_progress: bool = False) -> Path:
+    """Where a notebook's recording lives (or is written while recording)."""
+    stem = Path(notebook).stem
+    return RECORDINGS_DIR / (stem + (IN_PROGRESS_SUFFIX if in_progress else ".yaml"))
