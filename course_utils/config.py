@@ -12,8 +12,9 @@ BASE_URL_VAR = "OPENROUTER_BASE_URL"
 MODE_VAR = "COURSE_MODE"
 NOTEBOOK_VAR = "COURSE_NOTEBOOK"  # set by the record command: which recording file to write
 
+RECORDINGS_DIR_VAR = "COURSE_RECORDINGS_DIR"  # tests and the record command's dry runs point elsewhere
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-RECORDINGS_DIR = PACKAGE_DIR / "recordings"
 
 # The shipped example recordings: the catalogue they list is OpenRouter's real public model list of
 # CATALOGUE_DATE; the answers are examples authored to the API's wire format and dated RECORDED_AT.
@@ -24,3 +25,8 @@ RECORDED_AT = "2026-08-20"
 def base_url() -> str:
     """The API base URL: OPENROUTER_BASE_URL if set (a school proxy, a test server), else OpenRouter's."""
     return (os.environ.get(BASE_URL_VAR) or DEFAULT_BASE_URL).strip().rstrip("/")
+
+
+def recordings_dir() -> Path:
+    """Where recordings are replayed from and written to (the package's own folder by default)."""
+    return Path(os.environ.get(RECORDINGS_DIR_VAR) or PACKAGE_DIR / "recordings")

@@ -13,15 +13,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .config import DEFAULT_BASE_URL, KEY_VAR, RECORDINGS_DIR, base_url
+from .config import DEFAULT_BASE_URL, KEY_VAR, base_url, recordings_dir
 from .exceptions import NotRecordedError
 
 IN_PROGRESS_SUFFIX = ".recording-in-progress.yaml"
-_KEY_PATTERN = re.compile(r"sk-or-[A-Za-z0-9._\-]*")
+_KEY_PATTERN = re.compile(r"Bearer\s+[^\s\"']+|sk-or-[A-Za-z0-9._\-]*")
 _SCRUBBED = "[REDACTED]"
 # Response headers worth keeping in a recording; everything else (cookies, cf-ray, dates) is dropped.
+# vcrpy also applies this filter to loaded interactions, so the replay-only header must survive it.
 _KEEP_RESPONSE_HEADERS = {"content-type", "x-generation-id", "retry-after", "x-ratelimit-limit",
-                          "x-ratelimit-remaining", "x-ratelimit-reset"}
+                          "x-ratelimit-remaining", "x-ratelimit-reset", "x-should-retry"}
 _DROP_REQUEST_HEADERS = {"authorization", "cookie", "x-api-key", "api-key"}
 
 # Learner-facing text.
@@ -77,21 +78,27 @@ def _before_record_response(response: dict) -> dict:
     return response
 
 
+def _normalised_json(body: Any) -> Any:
+    data = json.loads(_body_text(body) or "null")
+    if isinstance(data, dict) and data.get("stream") is False:
+        del data["stream"]  # `stream=False` is the default: the same request as leaving it out
+    return data
+
+
 def _json_body(r1, r2) -> None:
-    """vcrpy matcher: request bodies equal as JSON (key order and spacing do not matter)."""
-    b1, b2 = _body_text(r1.body), _body_text(r2.body)
-    if b1 == b2:
+    """vcrpy matcher: request bodies equal as JSON (key order, spacing and `stream=False` do not matter)."""
+    if r1.body == r2.body:
         return
     try:
-        assert json.loads(b1 or "null") == json.loads(b2 or "null")
+        assert _normalised_json(r1.body) == _normalised_json(r2.body)
     except ValueError:
         raise AssertionError("bodies differ") from None
 
 
-def _no_retry_on_replay(interaction: dict) -> dict:
+def _no_retry_on_replay(request, response: dict):
     """Replayed errors must not be retried: `openai` honours `x-should-retry: false` (no back-off waits)."""
-    interaction["response"]["headers"]["x-should-retry"] = ["false"]
-    return interaction
+    response["headers"]["x-should-retry"] = ["false"]
+    return request, response
 
 
 # -- persisters ---------------------------------------------------------------------------------------
@@ -253,7 +260,7 @@ def start(mode: str, notebook: str | None = None) -> _Session | None:
     global _active
     stop()
     if mode == "replay":
-        _active = _Session("replay", RECORDINGS_DIR).__enter__()
+        _active = _Session("replay", recordings_dir()).__enter__()
     elif mode == "record":
         _active = _Session("record", recording_path(notebook or "scratch", in_progress=True)).__enter__()
     return _active
@@ -276,4 +283,4 @@ def active() -> _Session | None:
 def recording_path(notebook: str, in_progress: bool = False) -> Path:
     """Where a notebook's recording lives (or is written while recording)."""
     stem = Path(notebook).stem
-    return RECORDINGS_DIR / (stem + (IN_PROGRESS_SUFFIX if in_progress else ".yaml"))
+    return recordings_dir() / (stem + (IN_PROGRESS_SUFFIX if in_progress else ".yaml"))

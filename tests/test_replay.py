@@ -1,0 +1,156 @@
+"""Record against a loopback server, then replay through the real `openai` client with no network."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openai
+import pytest
+from openai import OpenAI
+
+import course_utils
+from course_utils import replay
+from course_utils.config import BASE_URL_VAR, KEY_VAR, MODE_VAR, NOTEBOOK_VAR, RECORDINGS_DIR_VAR
+from course_utils.exceptions import NotRecordedError
+from tests.conftest import FAKE_KEY
+
+DATA = Path(__file__).resolve().parent.parent / "fake_openrouter" / "data"
+MESSAGES = [{"role": "system", "content": "あなたは親切で優秀なアシスタントです。"},
+            {"role": "user", "content": "日本で一番高い山は？"}]
+
+
+@pytest.fixture
+def recordings(clean_env, monkeypatch):
+    folder = clean_env / "recordings"
+    monkeypatch.setenv(RECORDINGS_DIR_VAR, str(folder))
+    return folder
+
+
+@pytest.fixture
+def upstream(httpserver):
+    """A loopback server answering in OpenRouter's wire format (real sample bodies)."""
+    def chat(request):
+        from werkzeug import Response
+        body = json.loads(request.data)
+        if body["model"] == "nope/nope":
+            return Response((DATA / "errors" / "400-invalid-model.json").read_bytes(), 400,
+                            content_type="application/json")
+        if body.get("stream"):
+            return Response((DATA / "chat-stream-keepalive.sse.txt").read_bytes(),
+                            content_type="text/event-stream")
+        # Echo the key back in a body so that scrubbing is tested on response bodies too.
+        data = json.loads((DATA / "chat-completion.json").read_text())
+        data["system_fingerprint"] = request.headers["Authorization"]
+        return Response(json.dumps(data), content_type="application/json",
+                        headers={"Set-Cookie": "session=abc", "X-Generation-Id": data["id"]})
+
+    httpserver.expect_request("/api/v1/chat/completions", method="POST").respond_with_handler(chat)
+    httpserver.expect_request("/api/v1/models").respond_with_data(
+        (DATA / "models.json").read_bytes(), content_type="application/json")
+    return httpserver
+
+
+def plain_client() -> OpenAI:
+    """Exactly the document's client: the URL is OpenRouter's, whatever mode we are in."""
+    import os
+    return OpenAI(api_key=os.getenv("OPENROUTER_API_KEY"), base_url="https://openrouter.ai/api/v1")
+
+
+def record_session(monkeypatch, upstream, notebook="lesson"):
+    monkeypatch.setenv(KEY_VAR, FAKE_KEY)
+    monkeypatch.setenv(MODE_VAR, "record")
+    monkeypatch.setenv(NOTEBOOK_VAR, notebook)
+    monkeypatch.setenv(BASE_URL_VAR, upstream.url_for("/api/v1"))
+    course_utils.setup(quiet=True)
+    client = OpenAI(api_key=FAKE_KEY, base_url=course_utils.BASE_URL, max_retries=0)
+    completion = client.chat.completions.create(model="liquid/lfm-2.5-2.6b:free", messages=MESSAGES)
+    chunks = list(client.chat.completions.create(model="liquid/lfm-2.5-2.6b:free", messages=MESSAGES,
+                                                 stream=True))
+    with pytest.raises(openai.BadRequestError):
+        client.chat.completions.create(model="nope/nope", messages=MESSAGES)
+    client.models.list()
+    replay.stop()
+    return completion, chunks
+
+
+def go_replay(monkeypatch):
+    for name in (KEY_VAR, MODE_VAR, NOTEBOOK_VAR, BASE_URL_VAR):
+        monkeypatch.delenv(name, raising=False)
+    course_utils.setup(quiet=True)
+    assert course_utils.MODE == "replay"
+
+
+def test_record_then_replay_round_trip(recordings, monkeypatch, upstream):
+    recorded, recorded_chunks = record_session(monkeypatch, upstream)
+    assert (recordings / "lesson.recording-in-progress.yaml").exists()
+    (recordings / "lesson.recording-in-progress.yaml").rename(recordings / "lesson.yaml")
+    upstream.clear()  # from now on nothing may reach the server
+    go_replay(monkeypatch)
+
+    client = plain_client()
+    completion = client.chat.completions.create(model="liquid/lfm-2.5-2.6b:free", messages=MESSAGES,
+                                                stream=False)
+    assert isinstance(completion, openai.types.chat.ChatCompletion)
+    assert completion.choices[0].message.content == recorded.choices[0].message.content == "pong"
+    assert completion.usage.total_tokens == 96 and completion.provider == "Liquid"
+
+    text = "".join(c.choices[0].delta.content or "" for c in client.chat.completions.create(
+        model="liquid/lfm-2.5-2.6b:free", messages=MESSAGES, stream=True))
+    assert text == "".join(c.choices[0].delta.content or "" for c in recorded_chunks) != ""
+
+    with pytest.raises(openai.BadRequestError) as err:
+        client.chat.completions.create(model="nope/nope", messages=MESSAGES)
+    assert err.value.status_code == 400 and "not a valid model ID" in err.value.body["message"]
+
+    # Re-running a cell replays again instead of failing.
+    again = client.chat.completions.create(model="liquid/lfm-2.5-2.6b:free", messages=MESSAGES)
+    assert again.id == completion.id
+    assert len(upstream.log) == 0
+
+
+def test_recordings_never_hold_credentials(recordings, monkeypatch, upstream):
+    record_session(monkeypatch, upstream)
+    written = b"".join(p.read_bytes() for p in recordings.iterdir())
+    assert FAKE_KEY.encode() not in written
+    assert FAKE_KEY[9:25].encode() not in written
+    for needle in (b"sk-or-", b"Bearer", b"authorization", b"Authorization", b"session=abc", b"Set-Cookie"):
+        assert needle not in written, needle
+    # The loopback URL was rewritten to OpenRouter's, so replay works with the document's URL.
+    assert b"127.0.0.1" not in written and b"https://openrouter.ai/api/v1/chat/completions" in written
+
+
+def test_unrecorded_request_explains_in_japanese(recordings, monkeypatch, upstream):
+    record_session(monkeypatch, upstream)
+    (recordings / "lesson.recording-in-progress.yaml").rename(recordings / "lesson.yaml")
+    go_replay(monkeypatch)
+    client = plain_client()
+    with pytest.raises(NotRecordedError) as err:
+        client.chat.completions.create(model="liquid/lfm-2.5-2.6b:free",
+                                       messages=[{"role": "user", "content": "別の質問"}])
+    message = str(err.value)
+    assert "収録されていません" in message and "日本で一番高い山は？" in message
+    assert "OPENROUTER_API_KEY" in message
+    assert err.value.prompt == "別の質問"
+    # The kernel stays usable: the recorded request still replays afterwards.
+    assert client.chat.completions.create(model="liquid/lfm-2.5-2.6b:free", messages=MESSAGES).id
+
+
+def test_replayed_errors_are_not_retried(recordings, monkeypatch, httpserver):
+    httpserver.expect_request("/api/v1/chat/completions").respond_with_data(
+        (DATA / "errors" / "429-free-per-day.json").read_bytes(), status=429,
+        content_type="application/json")
+    monkeypatch.setenv(KEY_VAR, FAKE_KEY)
+    monkeypatch.setenv(MODE_VAR, "record")
+    monkeypatch.setenv(BASE_URL_VAR, httpserver.url_for("/api/v1"))
+    course_utils.setup("limits", quiet=True)
+    with pytest.raises(openai.RateLimitError):
+        OpenAI(api_key=FAKE_KEY, base_url=course_utils.BASE_URL, max_retries=0).chat.completions.create(
+            model="m", messages=MESSAGES)
+    replay.stop()
+    (recordings / "limits.recording-in-progress.yaml").rename(recordings / "limits.yaml")
+    go_replay(monkeypatch)
+    calls = []
+    monkeypatch.setattr(OpenAI, "_sleep_for_retry", lambda self, **kw: calls.append(kw), raising=False)
+    with pytest.raises(openai.RateLimitError):
+        plain_client().chat.completions.create(model="m", messages=MESSAGES)  # default max_retries=2
+    assert calls == []
