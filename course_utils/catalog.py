@@ -9,7 +9,7 @@ import html
 import os
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -53,22 +53,21 @@ TEXTS = {
     "unknown_model": "モデル {model!r} はカタログにありません。IDのつづりを確認するか、"
                      "list_models() で今あるモデルを確かめてください。",
     "price_varies": "モデル {model!r} の料金は固定ではない（使われたモデルで決まる）ため、見積もれません。",
-    "bad_rate": "為替レートは 0 より大きい数で指定してください（例: 1ドル=150円なら 150）。",
+    "bad_rate": "為替レート（1ドルが何円か）は 0 より大きい数で指定してください。",
 }
 
 # What each /key field means, in the order the table shows them. `label` is a masked piece of the key:
 # it is listed so learners know it exists, but its value is never read into KeyInfo.
 KEY_FIELDS = {
-    "label": "キーの一部を伏せ字にしたもの。キーの一部でも人に見せないため、ここでは表示しません。",
-    "usage": "このキーでこれまでに使った金額（USD）。無料モデルだけなら 0 のままです。",
+    "label": "キーの先頭と末尾を伏せ字で示したもの。一部であってもキーは人に見せないので、ここでは表示しません。",
+    "usage": "このキーでこれまでに使った金額（USD）。無料モデルだけを使っていれば増えません。",
     "usage_daily": "今日（UTC の0時から）使った金額（USD）。",
     "usage_monthly": "今月使った金額（USD）。",
     "limit": "このキーに設定した利用上限（USD）。上限を決めておくと使いすぎを防げます。",
     "limit_remaining": "上限までの残り（USD）。",
     "limit_reset": "上限がリセットされる周期（daily / weekly / monthly）。",
     "is_free_tier": "まだクレジットを購入したことがないアカウントなら「はい」。",
-    "free_model_daily_requests": "今日（UTC）の無料モデルの利用回数。1日の上限はクレジット購入額で変わります"
-                                 "（10ドル未満は50回、10ドル以上は1000回）。",
+    "free_model_daily_requests": "今日（UTC）の無料モデルの利用回数と1日の上限。上限はこれまでのクレジット購入額で変わります。",
     "expires_at": "キーの有効期限。空なら期限なし。",
     "rate_limit": "古い項目で、今は使われていません（無視してかまいません）。",
 }
@@ -119,7 +118,7 @@ def get_model(model_id: str) -> dict | None:
 
 def _recorded_catalogue() -> list[dict]:
     """Models from the /models responses in the recordings (merged by id; never the network)."""
-    folder = Path(config.RECORDINGS_DIR)
+    folder = config.recordings_dir()
     stamps = tuple((f.name, f.stat().st_mtime_ns) for f in sorted(folder.glob("*.yaml")))
     return _parse_recorded_catalogue(folder, stamps)
 
@@ -293,7 +292,7 @@ class KeyInfo:
     is_free_tier: bool | None
     free_model_daily_requests: dict[str, int] | None
     expires_at: str | None
-    present: tuple[str, ...]  # which KEY_FIELDS the response had, so the table lists only those
+    present: tuple[str, ...] = field(default=(), repr=False)  # KEY_FIELDS the response had: the table lists only those
 
 
 def key_info() -> KeyInfo:
