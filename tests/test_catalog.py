@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course_utils import catalog, charts, config
+from course_utils import catalog, charts, config, replay
 from course_utils.exceptions import KeyProblem
 
 DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
@@ -265,3 +265,21 @@ def test_plot_endpoint_prices(server):
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == [r.provider_name for r in rows]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["入力", "出力"]
+
+
+# -- replay ----------------------------------------------------------------------------------------------
+
+def test_a_recorded_catalogue_replays_and_answers_offline(server, monkeypatch, tmp_path):
+    monkeypatch.setenv(config.RECORDINGS_DIR_VAR, str(tmp_path))
+    server.expect_request(f"{API}/models").respond_with_json(MODELS)
+    replay.start("record", "03_models")
+    recorded = catalog.list_models()
+    replay.stop()
+    replay.recording_path("03_models", in_progress=True).rename(replay.recording_path("03_models"))
+
+    monkeypatch.delenv(config.BASE_URL_VAR)
+    monkeypatch.setattr(catalog, "_cache", {})
+    assert catalog.known_model_ids() == [m["id"] for m in recorded]
+    replay.start("replay")
+    assert catalog.list_models() == recorded
+    assert len(server.log) == 1
