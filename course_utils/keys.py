@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import KEY_VAR
+from .config import KEY_VAR, NO_DOTENV_VAR
 from .exceptions import KeyProblem
 
 # Set in the environment in replay mode so that the document's plain code
@@ -117,6 +117,8 @@ def find_api_key() -> KeyLookup:
         env_key = None
     if env_key is not None:
         return _check("env", env_key)
+    if os.environ.get(NO_DOTENV_VAR) == "1":
+        return KeyLookup("none")
     key = _from_dotenv()
     if key is not None:
         return _check("dotenv", key)

@@ -1,0 +1,62 @@
+"""Set up and open the course, or run its tests, with one command on Linux, macOS and Windows.
+
+    python3 course.py          # create .venv, install, open JupyterLab at the first lesson
+    python3 course.py test     # create .venv, install, run every test (notebooks included)
+
+Needs only Python 3.11 or newer. On Windows use `py course.py`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".course-requirements.sha256"
+FIRST_LESSON = "notebooks/00_introduction.ipynb"
+
+TEXT = {
+    "old_python": "Python 3.11 以上が必要です（いまは {version}）。https://www.python.org/downloads/ から入れてください。",
+    "venv": "仮想環境 .venv を作成しています…",
+    "install": "必要なライブラリをインストールしています（初回は1〜2分かかります）…",
+    "open": "JupyterLab を開きます。終了するときはこの画面で Ctrl+C を押してください。",
+}
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def ensure_environment() -> None:
+    """Create .venv and install requirements.txt when it is new or has changed."""
+    if sys.version_info < (3, 11):
+        sys.exit(TEXT["old_python"].format(version=sys.version.split()[0]))
+    if not venv_python().exists():
+        print(TEXT["venv"], flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "requirements.txt").read_bytes()
+                            + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != digest:
+        print(TEXT["install"], flush=True)
+        subprocess.run([str(venv_python()), "-m", "pip", "install", "-q", "-r", "requirements.txt"],
+                       cwd=ROOT, check=True)
+        STAMP.write_text(digest)
+
+
+def main(argv: list[str]) -> int:
+    ensure_environment()
+    if argv[:1] == ["test"]:
+        return subprocess.call([str(venv_python()), "-m", "pytest", *argv[1:]], cwd=ROOT)
+    print(TEXT["open"], flush=True)
+    lab = [str(venv_python()), "-m", "jupyterlab", FIRST_LESSON]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        lab.append("--allow-root")  # containers and CI run as root; Jupyter refuses it otherwise
+    return subprocess.call(lab, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
