@@ -6,6 +6,7 @@ mode work the same. Prices arrive as strings in USD per token; the course shows 
 from __future__ import annotations
 
 import html
+import json
 import os
 import unicodedata
 from collections import Counter
@@ -126,8 +127,6 @@ def _recorded_catalogue() -> list[dict]:
 @lru_cache(maxsize=1)
 def _parse_recorded_catalogue(folder: Path, stamps: tuple) -> list[dict]:
     # `stamps` is only the cache key: parsing YAML is slow, and the files change only when re-recorded.
-    import json
-
     from vcr.persisters.filesystem import CassetteNotFoundError
     from vcr.serializers import yamlserializer
 
