@@ -1,0 +1,78 @@
+"""Exercise checking: each lesson registers its exercises (check, hint, solution) in its own module here.
+
+Learners call `check("01-1", answer)`; a wrong answer prints a hint, and `solution("01-1")` shows the
+worked solution only when asked. Expected answers are computed from the same (recorded or live) API data
+the lesson uses, never hard-coded.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from typing import Any, Callable
+
+# Learner-facing text.
+TEXT = {
+    "right": "正解です！ {praise}",
+    "wrong": "もう一息です。ヒント: {hint}",
+    "unknown": "演習「{id}」は見つかりません。番号を確認してください（例: \"01-1\"）。",
+    "solution_header": "解答例（演習 {id}: {title}）",
+}
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: `judge(answer)` returns None when right, or a specific hint when wrong."""
+
+    id: str
+    title: str
+    judge: Callable[[Any], str | None]
+    hint: str
+    solution: str
+    praise: str = ""
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def register(exercise: Exercise) -> Exercise:
+    """Add an exercise (called by the lesson modules in this package)."""
+    _REGISTRY[exercise.id] = exercise
+    return exercise
+
+
+def _find(exercise_id: str) -> Exercise | None:
+    if not _REGISTRY:
+        for module in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{module.name}")
+    return _REGISTRY.get(exercise_id)
+
+
+def check(exercise_id: str, answer: Any) -> bool:
+    """Check a learner's answer offline; print praise or a hint (never the solution)."""
+    exercise = _find(exercise_id)
+    if exercise is None:
+        print(TEXT["unknown"].format(id=exercise_id))
+        return False
+    problem = exercise.judge(answer)
+    if problem is None:
+        print(TEXT["right"].format(praise=exercise.praise).rstrip())
+        return True
+    print(TEXT["wrong"].format(hint=problem or exercise.hint))
+    return False
+
+
+def solution(exercise_id: str) -> None:
+    """Print the worked solution of an exercise (only when a learner or instructor asks for it)."""
+    exercise = _find(exercise_id)
+    if exercise is None:
+        print(TEXT["unknown"].format(id=exercise_id))
+        return
+    print(TEXT["solution_header"].format(id=exercise.id, title=exercise.title))
+    print(exercise.solution.strip("\n"))
+
+
+def all_exercises() -> list[Exercise]:
+    """Every registered exercise, in id order (for the instructor's overview and tests)."""
+    _find("")
+    return [_REGISTRY[k] for k in sorted(_REGISTRY)]
