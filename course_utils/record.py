@@ -75,7 +75,7 @@ def execute(path: Path, on_cell=None, timeout: int = 300):
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     if on_cell is not None:
         client.on_cell_executed = lambda **kw: on_cell()
