@@ -75,6 +75,8 @@ def execute(path: Path, on_cell=None, timeout: int = 300):
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)  # old timestamps would only add noise to diffs
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     if on_cell is not None:
