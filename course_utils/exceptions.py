@@ -30,3 +30,28 @@ class NotRecordedError(CourseError):
         self.model = model
         self.prompt = prompt
         self.recorded = recorded  # (model, prompt) pairs that do have recordings
+
+
+class InputProblem(CourseError):
+    """The prompt cannot be sent as it is (empty, or longer than the model's context). `code` names the case."""
+
+    def __init__(self, code: str, message: str, **info: str):
+        super().__init__(message)
+        self.code = code
+        self.info = info  # values for the Japanese explanation (model, context, estimate)
+
+
+class StreamIncomplete(CourseError):
+    """A streamed answer ended without any finish_reason: it was cut off."""
+
+    def __init__(self, message: str, partial_text: str):
+        super().__init__(message)
+        self.partial_text = partial_text
+
+
+class CompletionFailed(CourseError):
+    """HTTP 200, but a choice ended with finish_reason "error" (`error` holds OpenRouter's error object)."""
+
+    def __init__(self, message: str, error: dict | None):
+        super().__init__(message)
+        self.error = error or {}

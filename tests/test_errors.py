@@ -1,0 +1,374 @@
+"""Japanese error explanations, driven through the real `openai` client against a loopback server.
+
+Bodies come from `fake_openrouter/data/errors/*.json` (the file name starts with the HTTP status) and
+`fake_openrouter/data/chat-stream*.sse.txt`; the few cases without a sample file use bodies built from
+the fields the reference notes document (README §9), marked "built" below.
+
+Retries: every client here is `OpenAI(..., max_retries=0)`. By default `openai` retries 408, 429 and 5xx
+twice with back-off (about 1.5 s per error) and would request each served error three times; with no
+retries each test sends exactly one request and stays fast.
+"""
+from __future__ import annotations
+
+import json
+import re
+import socket
+import sys
+import time
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx2
+import openai
+import pytest
+from openai import OpenAI
+from werkzeug import Response
+
+from course_utils import errors
+from course_utils.error_messages import MESSAGES
+from course_utils.errors import Explanation, check_completion, check_prompt, explain, finish_stream, kindly
+from course_utils.exceptions import (CompletionFailed, InputProblem, KeyProblem, NotRecordedError,
+                                     RecordWithoutKeyError, StreamIncomplete)
+from course_utils.keys import validate_key
+from course_utils.replay import NOT_RECORDED_MESSAGE
+
+DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
+CHAT = "/api/v1/chat/completions"
+MODEL = "google/gemma-3-27b-it:free"
+MESSAGES_HI = [{"role": "user", "content": "こんにちは"}]
+
+
+@dataclass
+class Served:
+    """One HTTP error response: a sample file from data/errors, or a body built from documented fields."""
+
+    status: int
+    body: dict
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def sample(cls, name: str, **headers: str) -> "Served":
+        return cls(int(name.split("-")[0]), json.loads((DATA / "errors" / name).read_text(encoding="utf-8")),
+                   headers)
+
+    @classmethod
+    def built(cls, status: int, message: str, headers: dict[str, str] | None = None,
+              **metadata: object) -> "Served":
+        error: dict = {"message": message, "code": status}
+        if metadata:
+            error["metadata"] = metadata
+        return cls(status, {"error": error}, headers or {})
+
+
+def serve(httpserver, served: Served) -> None:
+    httpserver.expect_request(CHAT, method="POST").respond_with_json(
+        served.body, status=served.status, headers=served.headers)
+
+
+@pytest.fixture
+def client(httpserver, fake_key) -> OpenAI:
+    return OpenAI(base_url=httpserver.url_for("/api/v1"), api_key=fake_key, max_retries=0)
+
+
+def failed_call(client: OpenAI, **kwargs) -> Explanation:
+    """Send one chat request that must fail, and explain the exception openai raised."""
+    with pytest.raises((openai.OpenAIError, httpx2.TransportError)) as info:
+        client.chat.completions.create(**{"model": MODEL, "messages": MESSAGES_HI, **kwargs})
+    return explain(info.value)
+
+
+def assert_kind(exp: Explanation, case: str, *needles: str) -> None:
+    """The explanation is the expected case (never the fallback), complete, and names cause and next step."""
+    assert exp.case == case != "unknown"
+    assert exp.what and exp.cause and exp.next_step
+    text = exp.to_text()
+    for needle in needles:
+        assert needle in text, needle
+    assert not re.search(r"\{\w+\}", text), "a placeholder was left unfilled"
+    text.encode("cp932")  # prints on a Japanese Windows console: no emoji
+    html = exp._repr_html_()
+    assert "<details><summary>詳細</summary>" in html and "何が起きたか" in html
+
+
+# Rate-limit headers on the response itself (not in metadata.headers); a limit of 20 marks a per-minute cap.
+RATE_HEADERS = {"X-RateLimit-Limit": "20", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1783519380000"}
+
+# (served response, expected case, text the explanation must contain)
+STATUS_CASES = [
+    pytest.param(Served.sample("401-no-key.json"), "no_key", ["OPENROUTER_API_KEY", "02_account_and_key.ipynb"],
+                 id="401-no-cookie-auth"),
+    pytest.param(Served.built(401, "Missing Authentication header"), "no_key", ["setup()"],
+                 id="401-missing-header-built"),
+    pytest.param(Served.sample("401-invalid-key.json"), "key_invalid",
+                 ["401", "https://openrouter.ai/settings/keys", "02_account_and_key.ipynb", "User not found."],
+                 id="401-invalid-key"),
+    pytest.param(Served.sample("402-insufficient-credits.json"), "credits_max_tokens",
+                 ["32768", "8246", "max_tokens=7400", "https://openrouter.ai/settings/credits",
+                  "03_models_and_prices.ipynb"], id="402-max-tokens"),
+    pytest.param(Served.built(402, "Insufficient credits. Add more using https://openrouter.ai/credits"),
+                 "credits_insufficient", [":free", "https://openrouter.ai/settings/credits"], id="402-credits-built"),
+    pytest.param(Served.built(402, "Key limit exceeded (total limit). Manage it using https://openrouter.ai/settings/keys",
+                              limit_source="openrouter_key_limit",
+                              remedy_hint="Raise the key's credit limit in settings"),
+                 "key_limit", ["上限", "https://openrouter.ai/settings/keys"], id="402-key-limit-built"),
+    pytest.param(Served.sample("403-moderation.json"), "moderation", ["理由: misc", "言い回し", "flagged_input"],
+                 id="403-moderation"),
+    pytest.param(Served.sample("403-guardrail.json"), "guardrail", ["ガードレール", "講師"], id="403-guardrail"),
+    pytest.param(Served.built(403, "Only management keys can perform this operation"), "forbidden",
+                 ["管理用キー"], id="403-management-built"),
+    pytest.param(Served.sample("400-invalid-model.json"), "model_invalid",
+                 ["nonexistent/not-a-model:free", "https://openrouter.ai/models", "model_name"],
+                 id="400-invalid-model"),
+    pytest.param(Served.sample("400-missing-messages.json"), "bad_request", ["messages=", "Input required"],
+                 id="400-missing-messages"),
+    pytest.param(Served.built(400, "This endpoint's maximum context length is 8192 tokens. However, you requested "
+                                   "about 12000 tokens (4000 of text input, 8000 in the output)."),
+                 "context_exceeded", ["max_tokens", "コンテキスト長"], id="400-context-built"),
+    pytest.param(Served.sample("404-no-endpoints.json"), "no_endpoints",
+                 [MODEL, "https://openrouter.ai/models", 'extra_body={"models"'], id="404-no-endpoints"),
+    pytest.param(Served.sample("404-no-allowed-providers.json"), "no_allowed_providers",
+                 ["provider", "amazon-bedrock"], id="404-no-allowed-providers"),
+    pytest.param(Served.built(404, "No endpoints found matching your data policy (Free model publication). "
+                                   "Configure: https://openrouter.ai/settings/privacy"),
+                 "data_policy", ["https://openrouter.ai/settings/privacy"], id="404-data-policy-built"),
+    pytest.param(Served.sample("404-not-found.json"), "not_found", ["base_url", "OPENROUTER_BASE_URL"],
+                 id="404-not-found"),
+    pytest.param(Served.sample("404-generation-not-found.json"), "not_found", ["生成ID"],
+                 id="404-generation-not-found"),
+    pytest.param(Served.sample("408-timeout.json"), "request_timeout", ["408", "max_tokens"], id="408-timeout"),
+    pytest.param(Served.sample("429-free-per-day.json"), "rate_day",
+                 ["（50回）", "1日50回", "1000回", "アカウント全体", "9月8日 9:00", "0:00 UTC"], id="429-free-per-day"),
+    pytest.param(Served.sample("429-free-per-minute.json"), "rate_minute",
+                 ["1分あたりの上限（8回）", "1分に20回", "アカウント全体", "7月8日 23:03（日本時間）ごろまで待って"],
+                 id="429-free-per-minute"),
+    pytest.param(Served.built(429, "Rate limit exceeded", headers=RATE_HEADERS), "rate_minute",
+                 ["（20回）", "7月8日 23:03（日本時間）"], id="429-minute-from-response-headers-built"),
+    pytest.param(Served.built(429, "Provider returned error",
+                              raw="google/gemma-3-27b-it:free is temporarily rate-limited upstream. "
+                                  "Please retry shortly.",
+                              provider_name="Google AI Studio", limit_source="upstream_provider_shared_pool",
+                              retry_after_seconds=30),
+                 "rate_upstream", ["Google AI Studio", "30秒ほど待って", "1日の上限とは別", 'extra_body={"models"'],
+                 id="429-upstream-built"),
+    pytest.param(Served.built(429, "Rate limit exceeded"), "rate_limited", ["1分20回", "1日50回"],
+                 id="429-generic-built"),
+    pytest.param(Served.sample("502-provider-error.json"), "provider_error",
+                 ["Google AI Studio", "別のモデル", 'extra_body={"models"'], id="502-provider-error"),
+    pytest.param(Served.sample("503-service-unavailable.json"), "no_provider",
+                 ["別のモデル", "https://status.openrouter.ai"], id="503-unavailable"),
+    pytest.param(Served.built(500, "Internal Server Error"), "server_error", ["500", "数分待って"],
+                 id="500-built"),
+]
+
+
+@pytest.mark.parametrize("served, case, needles", STATUS_CASES)
+def test_http_error_is_explained(httpserver, client, fake_key, served, case, needles):
+    serve(httpserver, served)
+    exp = failed_call(client)
+    assert_kind(exp, case, *needles)
+    assert exp.details["HTTPステータス"] == str(served.status)
+    assert exp.details["OpenRouter のメッセージ"] == served.body["error"]["message"]
+    assert fake_key not in exp.to_text()
+
+
+# Cases whose tests are below rather than in STATUS_CASES.
+OTHER_CASES = {"no_key", "key_malformed", "record_without_key", "prompt_empty", "prompt_too_long", "connection",
+               "client_timeout", "stream_error", "stream_cut", "completion_error", "not_recorded"}
+
+
+def test_every_case_has_a_test():
+    tested = {p.values[1] for p in STATUS_CASES} | OTHER_CASES
+    assert tested == set(MESSAGES) - {"unknown"}
+
+
+def test_invalid_model_suggests_close_ids(httpserver, client, monkeypatch):
+    catalog = types.SimpleNamespace(known_model_ids=lambda: ["google/gemma-3-27b-it:free", "openai/gpt-4o-mini"])
+    monkeypatch.setitem(sys.modules, "course_utils.catalog", catalog)
+    serve(httpserver, Served.built(400, "google/gemma-3-27b:free is not a valid model ID"))
+    exp = failed_call(client, model="google/gemma-3-27b:free")
+    assert_kind(exp, "model_invalid", "近いIDの候補: google/gemma-3-27b-it:free")
+
+
+def test_invalid_model_without_catalogue(httpserver, client, monkeypatch):
+    monkeypatch.setitem(sys.modules, "course_utils.catalog", None)  # import fails: no suggestions, no crash
+    serve(httpserver, Served.sample("400-invalid-model.json"))
+    exp = failed_call(client)
+    assert_kind(exp, "model_invalid", "nonexistent/not-a-model:free")
+    assert "近いIDの候補" not in exp.next_step
+
+
+def test_no_key_at_client_construction(clean_env, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with pytest.raises(openai.OpenAIError) as info:
+        OpenAI(base_url="http://127.0.0.1:9/api/v1", api_key=None)
+    assert_kind(explain(info.value), "no_key", ".env", "02_account_and_key.ipynb", "再生モード")
+
+
+def test_malformed_key_shows_its_message(fake_key):
+    with pytest.raises(KeyProblem) as info:
+        validate_key(fake_key[:20])
+    exp = explain(info.value)
+    assert_kind(exp, "key_malformed", info.value.message, "02_account_and_key.ipynb")
+
+
+def test_record_without_key():
+    assert_kind(explain(RecordWithoutKeyError("no key")), "record_without_key", "COURSE_MODE", "OPENROUTER_API_KEY")
+
+
+def test_not_recorded_shows_replay_message():
+    message = NOT_RECORDED_MESSAGE.format(model=MODEL, recorded="  ・x: 「こんにちは」")
+    exc = NotRecordedError(message, "POST", CHAT, MODEL, "別の質問", [(MODEL, "こんにちは")])
+    exp = explain(exc)
+    assert_kind(exp, "not_recorded", "収録されていません", "元に戻して", "ライブモード")
+    assert exp.what == message
+
+
+def test_network_unreachable(fake_key):
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = OpenAI(base_url=f"http://127.0.0.1:{port}/api/v1", api_key=fake_key, max_retries=0)
+    exp = failed_call(client)
+    assert_kind(exp, "connection", f"127.0.0.1:{port}", "OPENROUTER_BASE_URL", "https://openrouter.ai")
+
+
+def test_client_timeout(httpserver, fake_key):
+    def slow(request):
+        time.sleep(0.5)
+        return Response("{}", content_type="application/json")
+
+    httpserver.expect_request(CHAT).respond_with_handler(slow)
+    client = OpenAI(base_url=httpserver.url_for("/api/v1"), api_key=fake_key, max_retries=0, timeout=0.2)
+    assert_kind(failed_call(client), "client_timeout", "timeout=60")
+
+
+def sse(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+def test_error_inside_stream(httpserver, client):
+    httpserver.expect_request(CHAT).respond_with_data(sse("chat-stream-midstream-error.sse.txt"),
+                                                      content_type="text/event-stream")
+    stream = client.chat.completions.create(model=MODEL, messages=MESSAGES_HI, stream=True)
+    with pytest.raises(openai.APIError) as info:
+        finish_stream(stream)
+    exp = explain(info.value)
+    assert_kind(exp, "stream_error", "エラーコード 429", "Rate limit exceeded")
+
+
+def test_stream_cut_by_the_connection(httpserver, client):
+    body = sse("chat-stream.sse.txt").encode()
+
+    def cut(request):  # promises the whole body, sends half, closes: the client sees a protocol error
+        response = Response(body[: len(body) // 2], content_type="text/event-stream")
+        response.headers["Content-Length"] = str(len(body))
+        return response
+
+    httpserver.expect_request(CHAT).respond_with_handler(cut)
+    stream = client.chat.completions.create(model=MODEL, messages=MESSAGES_HI, stream=True)
+    with pytest.raises(openai.APIConnectionError) as info:
+        finish_stream(stream)
+    assert_kind(explain(info.value), "stream_cut", "stream=False", "RemoteProtocolError")
+
+
+def test_stream_ending_without_finish_reason(httpserver, client):
+    events = sse("chat-stream.sse.txt").split("\n\n")
+    httpserver.expect_request(CHAT).respond_with_data("\n\n".join(events[:22]) + "\n\n",
+                                                      content_type="text/event-stream")
+    stream = client.chat.completions.create(model=MODEL, messages=MESSAGES_HI, stream=True)
+    with pytest.raises(StreamIncomplete) as info:
+        finish_stream(stream)
+    assert info.value.partial_text == "Hello there"
+    assert_kind(explain(info.value), "stream_cut", "もう一度実行")
+
+
+def test_raw_httpx2_read_error_is_a_stream_cut():
+    exp = explain(httpx2.RemoteProtocolError("peer closed connection without sending complete message body"))
+    assert_kind(exp, "stream_cut", "httpx2.RemoteProtocolError")
+
+
+def test_complete_stream_is_returned(httpserver, client):
+    httpserver.expect_request(CHAT).respond_with_data(sse("chat-stream-keepalive.sse.txt"),
+                                                      content_type="text/event-stream")
+    stream = client.chat.completions.create(model=MODEL, messages=MESSAGES_HI, stream=True)
+    assert finish_stream(stream) == "Hello there, friend."
+
+
+def test_finish_reason_error_in_a_200_response(httpserver, client):
+    httpserver.expect_request(CHAT).respond_with_json(json.loads(sse("errors/200-error-in-body.json")))
+    completion = client.chat.completions.create(model=MODEL, messages=MESSAGES_HI)
+    with pytest.raises(CompletionFailed) as info:
+        check_completion(completion)
+    exp = explain(info.value)
+    assert_kind(exp, "completion_error", 'finish_reason が "error"', "Provider disconnected mid-stream")
+    assert exp.details["エラーコード"] == "502"
+
+
+def test_good_completion_passes_check(httpserver, client):
+    httpserver.expect_request(CHAT).respond_with_data(sse("chat-completion.json"), content_type="application/json")
+    completion = client.chat.completions.create(model=MODEL, messages=MESSAGES_HI)
+    assert check_completion(completion) is completion
+
+
+@pytest.mark.parametrize("prompt", ["", "  \n\t", None, [{"role": "user", "content": "   "}], []])
+def test_empty_prompt(prompt):
+    with pytest.raises(InputProblem) as info:
+        check_prompt(prompt)
+    assert_kind(explain(info.value), "prompt_empty", "入れてから")
+
+
+def test_prompt_too_long_for_the_model(monkeypatch):
+    catalog = types.SimpleNamespace(context_length=lambda model: 100 if model == MODEL else None)
+    monkeypatch.setitem(sys.modules, "course_utils.catalog", catalog)
+    with pytest.raises(InputProblem) as info:
+        check_prompt([{"role": "user", "content": "あ" * 1000}], model=MODEL)
+    assert_kind(explain(info.value), "prompt_too_long", MODEL, "100 トークン", "約 500 トークン", "目安",
+                "03_models_and_prices.ipynb")
+    check_prompt("あ" * 1000, model="other/model")  # context unknown: no check
+    check_prompt("短い質問", model=MODEL)
+
+
+def test_prompt_check_without_catalogue(monkeypatch):
+    monkeypatch.setitem(sys.modules, "course_utils.catalog", None)
+    check_prompt("あ" * 100_000, model=MODEL)
+
+
+def test_kindly_swallows_and_prints_in_a_terminal(httpserver, client, capsys):
+    serve(httpserver, Served.sample("401-invalid-key.json"))
+    with kindly():
+        client.chat.completions.create(model=MODEL, messages=MESSAGES_HI)
+    out = capsys.readouterr().out
+    assert "何が起きたか: OpenRouter がこのAPIキーを受け付けませんでした" in out
+    assert "次にやること:" in out and "<details>" not in out
+    assert errors.last_explanation().case == "key_invalid"
+
+
+def test_kindly_displays_html_in_a_notebook(monkeypatch, capsys):
+    shown = []
+    monkeypatch.setattr(errors, "_in_notebook", lambda: True)
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    with kindly():
+        raise RecordWithoutKeyError("no key")
+    assert capsys.readouterr().out == ""
+    html = shown[0]._repr_html_()
+    assert "<details><summary>詳細</summary>" in html and "RecordWithoutKeyError" in html
+
+
+def test_kindly_lets_other_exceptions_through():
+    with pytest.raises(ZeroDivisionError):
+        with kindly():
+            1 / 0
+
+
+def test_unknown_errors_use_the_fallback():
+    exp = explain(ValueError("boom"))
+    assert exp.case == "unknown" and "ValueError" in exp.what and "boom" in exp.to_text()
+
+
+def test_no_key_material_in_explanations(httpserver, client, fake_key, monkeypatch):
+    monkeypatch.setenv("OPENROUTER_API_KEY", fake_key)
+    serve(httpserver, Served.built(401, f"Invalid key {fake_key} for user"))
+    exp = failed_call(client)
+    for shown in (exp.to_text(), exp._repr_html_(), str(exp)):
+        assert fake_key not in shown and not re.search(r"sk-or-v1-[0-9a-f]{6}", shown)
