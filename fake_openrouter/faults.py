@@ -1,0 +1,62 @@
+"""Faults injected into the next chat requests: error samples and broken transports.
+
+Kinds: every error sample name (`429-free-per-day`, …, `200-error-in-body`) plus
+`slow` (wait `seconds` before answering), `reset` (close the connection without a response),
+`stream-cut` (stop a stream mid-way: no finish, usage or [DONE]), `stream-error` (a mid-stream
+error event) and `malformed-json` (200 with a broken body).
+"""
+from __future__ import annotations
+
+import socket
+import threading
+from dataclasses import dataclass
+
+from werkzeug import Request, Response
+
+from .errors import sample_names
+
+TRANSPORT_FAULTS = ("slow", "reset", "stream-cut", "stream-error", "malformed-json")
+
+
+def fault_kinds() -> tuple[str, ...]:
+    """Every kind `inject` accepts."""
+    return sample_names() + TRANSPORT_FAULTS
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected fault; `seconds` is the delay of `slow`."""
+
+    kind: str
+    seconds: float = 0.0
+
+
+class FaultQueue:
+    """Faults waiting for the next chat requests, one per request, in injection order."""
+
+    def __init__(self) -> None:
+        self._pending: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def inject(self, kind: str, times: int = 1, seconds: float = 2.0) -> None:
+        """Queue `kind` for the next `times` chat requests."""
+        if kind not in fault_kinds():
+            raise ValueError(f"unknown fault {kind!r}; choose one of {', '.join(fault_kinds())}")
+        with self._lock:
+            self._pending += [Fault(kind, seconds)] * times
+
+    def take(self) -> Fault | None:
+        """The fault for the request being served, if any."""
+        with self._lock:
+            return self._pending.pop(0) if self._pending else None
+
+
+def reset_connection(request: Request) -> Response:
+    """Close the client's connection before any byte of a response.
+
+    Werkzeug has no way to drop a connection, so this reaches the raw socket it exposes in the
+    WSGI environ. After the shutdown the returned response cannot be written; werkzeug treats the
+    failed write as a client that went away.
+    """
+    request.environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+    return Response(status=500)

@@ -1,0 +1,148 @@
+"""`POST /chat/completions`: validation, model fallbacks, provider routing, answers and faults."""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from werkzeug import Request, Response
+
+from .. import auth, sse
+from ..answers import AnswerBook
+from ..catalogue import Catalogue
+from ..completion import Attempt, Generation, generate
+from ..errors import error_body, error_response, message_error, sample_names, sample_response, status_of
+from ..faults import Fault, reset_connection
+from ..ids import created_at, prefixed_id, request_digest
+from ..routing import NoAllowedProviders, rank
+from ..wire import JSON_TYPE, dumps, json_response
+
+IN_BODY_ERROR = "200-error-in-body"
+
+
+@dataclass
+class ChatState:
+    """What the chat handler reads and writes on the server."""
+
+    catalogue: Catalogue
+    answers: AnswerBook
+    key_state: dict
+    generations: dict[str, Generation]
+
+
+@dataclass(frozen=True)
+class _Request:
+    """The parts of one chat request the handler works with."""
+
+    body: dict
+    digest: bytes
+    created: int
+    generation_id: str
+
+    def model_error(self, name: str, state: ChatState, model_id: str) -> Response:
+        model = state.catalogue.get(model_id) or {}
+        return sample_response(name, created=self.created, generation_id=self.generation_id, model=model_id,
+                               permaslug=model.get("canonical_slug"), free_tier=bool(state.key_state["is_free_tier"]))
+
+
+def chat(state: ChatState, request: Request, fault: Fault | None) -> Response:
+    """Answer one chat request (with `fault` applied, if one was injected for it)."""
+    kind = fault.kind if fault else None
+    if kind == "reset":
+        return reset_connection(request)
+    if kind == "slow":
+        time.sleep(fault.seconds)
+        kind = None
+    rejected = auth.rejection(request)
+    if rejected:
+        return rejected
+    body = request.get_json(silent=True) or {}
+    digest = request_digest(body)
+    created = created_at(digest)
+    req = _Request(body, digest, created, prefixed_id("gen", digest, created))
+    if not body.get("messages"):
+        return error_response(error_body("400-missing-messages"), 400, req.generation_id)
+    candidates = list(dict.fromkeys(([body["model"]] if body.get("model") else []) + (body.get("models") or [])))
+    if not candidates:
+        return error_response(message_error(400, "No models provided", with_user=True), 400, req.generation_id)
+    unknown = next((m for m in candidates if state.catalogue.get(m) is None), None)
+    if unknown:
+        return error_response(error_body("400-invalid-model", unknown), 400, req.generation_id)
+    if kind in sample_names() and kind != IN_BODY_ERROR:
+        return req.model_error(kind, state, candidates[0])
+    served = _serve(state, req, candidates, request)
+    if isinstance(served, Response):
+        return served
+    gen, answer_error, slow_start = served
+    state.generations[gen.id] = gen
+    kind = kind or answer_error
+    headers = {"X-Generation-Id": gen.id}
+    if body.get("stream"):
+        return Response(_stream(gen, kind, slow_start), content_type=sse.CONTENT_TYPE,
+                        headers={**headers, "Cache-Control": "no-cache"})
+    time.sleep(slow_start)
+    return _json(gen, kind, headers)
+
+
+def _serve(state: ChatState, req: _Request, candidates: list[str],
+           request: Request) -> tuple[Generation, str | None, float] | Response:
+    """Try each model in turn (the `models` fallback list); the first that serves wins."""
+    texts = [_text(m.get("content")) for m in req.body["messages"]]
+    prompt = next((_text(m.get("content")) for m in reversed(req.body["messages"]) if m.get("role") == "user"), "")
+    attempts: list[Attempt] = []
+    failure: Response | None = None
+    for model_id in candidates:
+        model = state.catalogue.get(model_id)
+        try:
+            endpoint = rank(state.catalogue.endpoints(model), req.body.get("provider"), req.digest, model_id)[0]
+        except NoAllowedProviders as exc:
+            failure = error_response(exc.body, 404, req.generation_id)
+            continue
+        answer = state.answers.find(model_id, prompt)
+        if answer.error and answer.error != IN_BODY_ERROR:
+            attempts.append(Attempt(model, endpoint, status_of(answer.error)))
+            failure = req.model_error(answer.error, state, model_id)
+            continue
+        gen = generate(model=model, endpoint=endpoint, answer=answer, texts=texts,
+                       max_tokens=req.body.get("max_completion_tokens") or req.body.get("max_tokens"),
+                       digest=req.digest, created=req.created, streamed=bool(req.body.get("stream")),
+                       request_headers=dict(request.headers), session_id=req.body.get("session_id"),
+                       attempts=attempts)
+        return gen, answer.error, answer.slow_start
+    return failure
+
+
+def _text(content: object) -> str:
+    """The text of a message's `content` (a string or a list of parts)."""
+    if isinstance(content, list):
+        return "\n".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return content if isinstance(content, str) else ""
+
+
+def _json(gen: Generation, kind: str | None, headers: dict[str, str]) -> Response:
+    """The non-streaming body; stream faults map to what they would do to a plain body."""
+    body = gen.completion_body()
+    if kind in ("malformed-json", "stream-cut"):
+        text = dumps(body)
+        return Response(text[:len(text) // 2], headers=headers, content_type=JSON_TYPE)
+    if kind in (IN_BODY_ERROR, "stream-error"):
+        sample_choice = error_body(IN_BODY_ERROR)["choices"][0]
+        choice = body["choices"][0]
+        choice["message"]["content"] = gen.content[:len(gen.content) // 2]
+        choice.update(finish_reason="error", native_finish_reason="error", error=sample_choice["error"])
+    return json_response(body, headers=headers)
+
+
+def _stream(gen: Generation, kind: str | None, slow_start: float) -> Iterator[str]:
+    """The SSE body, possibly broken off or ended by an error event."""
+    if slow_start:
+        yield from sse.keepalives(slow_start)
+    events = sse.token_events(gen)
+    if kind is None:
+        yield from events + sse.closing_events(gen)
+        return
+    yield from events[:len(events) // 2]
+    if kind in ("stream-error", IN_BODY_ERROR):
+        yield sse.midstream_error_event(gen)
+    elif kind == "malformed-json":
+        yield "data: " + dumps(gen.usage())[:20] + "\n\n"

@@ -1,0 +1,278 @@
+"""The example server, driven through the real `openai` client as the course's code drives OpenRouter."""
+from __future__ import annotations
+
+import json
+import re
+
+import httpx2
+import openai
+import pytest
+from openai import OpenAI
+
+from fake_openrouter import REVOKED_KEY, FakeOpenRouter
+from fake_openrouter.answers import AnswerBook
+from fake_openrouter.ids import RECORDED_DAY_START, SECONDS_PER_DAY
+from fake_openrouter.tokens import count_tokens
+
+FREE = "google/gemma-4-31b-it:free"
+SMALL_FREE = "liquid/lfm-2.5-2.6b:free"
+PAID = "google/gemma-3-27b-it"
+OPEN_MODEL = "meta-llama/llama-3.3-70b-instruct"
+DOCUMENT_MODEL = "google/gemma-3-27b-it:free"
+SYSTEM = "あなたは親切で優秀なアシスタントです。"
+QUESTION = "日本で一番高い山について、その標高と名前を教えてください。"
+MESSAGES = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": QUESTION}]
+GEN_ID = re.compile(r"gen-(\d+)-[A-Za-z0-9]{20}")
+
+
+@pytest.fixture(scope="module")
+def srv():
+    with FakeOpenRouter() as server:
+        yield server
+
+
+@pytest.fixture
+def client(srv, fake_key) -> OpenAI:
+    return OpenAI(base_url=srv.base_url, api_key=fake_key, max_retries=0)
+
+
+def ask(client: OpenAI, model: str = FREE, **kwargs):
+    return client.chat.completions.create(model=model, messages=MESSAGES, **kwargs)
+
+
+# --- catalogue and account -------------------------------------------------------------------------
+
+def test_models_list_is_the_catalogue_without_a_key(srv):
+    keyless = OpenAI(base_url=srv.base_url, api_key="not-a-key", max_retries=0)
+    models = {m.id: m for m in keyless.models.list().data}
+    assert len(models) == 98 and DOCUMENT_MODEL not in models
+    assert models[PAID].pricing["prompt"] == "0.00000008"
+
+
+def test_endpoints_of_the_open_model_list_several_providers_no_cheaper_than_the_catalogue(client):
+    data = client.get(f"/models/{OPEN_MODEL}/endpoints", cast_to=object)["data"]
+    endpoints = data["endpoints"]
+    assert 5 <= len(endpoints) <= 7 and data["id"] == OPEN_MODEL
+    assert min(float(e["pricing"]["prompt"]) for e in endpoints) == 0.0000001
+    assert {"DeepInfra", "Groq", "Together"} <= {e["provider_name"] for e in endpoints}
+    single = client.get(f"/models/{FREE}/endpoints", cast_to=object)["data"]["endpoints"]
+    assert [e["name"] for e in single] == ["Google AI Studio | google/gemma-4-31b-it-20260402"]
+    with pytest.raises(openai.NotFoundError):
+        client.get("/models/nobody/nothing/endpoints", cast_to=object)
+
+
+def test_key_reports_key_state_with_a_masked_label(srv, client, fake_key):
+    srv.key_state.update(limit=5, usage=1.25, is_free_tier=True)
+    try:
+        data = client.get("/key", cast_to=object)["data"]
+    finally:
+        srv.key_state.update(limit=1, usage=0, is_free_tier=False)
+    assert data["label"] == f"{fake_key[:12]}...{fake_key[-3:]}" and fake_key not in json.dumps(data)
+    assert (data["limit"], data["usage"], data["limit_remaining"]) == (5, 1.25, 3.75)
+    assert data["free_model_daily_requests"]["limit"] == 50
+    assert client.get("/credits", cast_to=object)["data"]["total_credits"] == 100.5
+
+
+def test_generation_details_describe_a_served_request(client):
+    reply = ask(client, PAID)
+    data = client.get("/generation", cast_to=object, options={"params": {"id": reply.id}})["data"]
+    assert data["id"] == reply.id and data["model"] == "google/gemma-3-27b-it"
+    assert data["tokens_completion"] == reply.usage.completion_tokens
+    assert data["total_cost"] == reply.usage.cost and data["provider_name"] == reply.provider
+    with pytest.raises(openai.NotFoundError, match="Generation gen-0-x not found"):
+        client.get("/generation", cast_to=object, options={"params": {"id": "gen-0-x"}})
+
+
+# --- completions -----------------------------------------------------------------------------------
+
+def test_completion_answers_the_document_question_in_the_real_shape(srv, client):
+    raw = client.chat.completions.with_raw_response.create(model=FREE, messages=MESSAGES)
+    reply = raw.parse()
+    assert "富士山" in reply.choices[0].message.content and "3,776" in reply.choices[0].message.content
+    assert reply.provider == "Google AI Studio" and reply.model == FREE
+    assert reply.choices[0].finish_reason == "stop" and reply.usage.cost == 0
+    created = int(GEN_ID.fullmatch(reply.id).group(1))
+    assert created == reply.created and RECORDED_DAY_START <= created < RECORDED_DAY_START + SECONDS_PER_DAY
+    assert raw.headers["x-generation-id"] == reply.id
+    assert list(json.loads(raw.http_response.text)) == ["id", "object", "created", "model", "provider",
+                                                        "system_fingerprint", "service_tier", "choices", "usage"]
+    assert ask(client).id == reply.id  # deterministic: re-recording gives identical files
+    assert srv.requests[-1].json["messages"] == MESSAGES
+
+
+def test_paid_cost_is_tokens_times_the_endpoint_price(client):
+    usage = ask(client, PAID).usage
+    expected = usage.prompt_tokens * 0.00000008 + usage.completion_tokens * 0.00000045
+    assert usage.cost == pytest.approx(expected) and usage.cost_details["upstream_inference_cost"] == usage.cost
+
+
+def test_unknown_prompt_gets_the_stock_answer(client):
+    reply = client.chat.completions.create(model=FREE, messages=[{"role": "user", "content": "こんにちは"}])
+    assert "例示用サーバー" in reply.choices[0].message.content
+
+
+def test_reasoning_model_returns_reasoning_and_counts_its_tokens(client):
+    reply = ask(client, SMALL_FREE)
+    assert reply.choices[0].message.reasoning and reply.usage.completion_tokens_details.reasoning_tokens > 0
+
+
+def test_small_max_tokens_truncates_with_finish_reason_length(client):
+    reply = ask(client, PAID, max_tokens=5)
+    assert reply.choices[0].finish_reason == "length" and reply.usage.completion_tokens == 5
+    assert reply.choices[0].message.content and reply.choices[0].message.content in ask(client, PAID).choices[0].message.content
+
+
+def test_japanese_costs_more_tokens_than_english_and_tokenizers_differ():
+    assert count_tokens("日本で一番高い山は富士山です。", "Llama3") > count_tokens("Mount Fuji is Japan's highest.", "Llama3")
+    assert count_tokens(QUESTION, "Gemini") != count_tokens(QUESTION, "Mistral")
+
+
+def test_stream_matches_the_real_framing(srv, fake_key):
+    with httpx2.stream("POST", srv.base_url + "/chat/completions", json={"model": SMALL_FREE, "messages": MESSAGES,
+                       "stream": True}, headers={"Authorization": f"Bearer {fake_key}"}) as response:
+        assert response.headers["content-type"] == "text/event-stream"
+        text = response.read().decode()
+    events = text.split("\n\n")
+    assert events[-2:] == ["data: [DONE]", ""] and "\r" not in text
+    chunks = [json.loads(e.removeprefix("data: ")) for e in events[:-2]]
+    assert all(c["choices"][0]["delta"]["role"] == "assistant" and "content" in c["choices"][0]["delta"]
+               for c in chunks)
+    finish, usage = chunks[-2:]
+    assert finish["choices"][0]["finish_reason"] == "stop" and "usage" not in finish
+    assert len(usage["choices"]) == 1 and usage["usage"]["cost"] == 0
+    assert response.headers["x-generation-id"] == usage["id"]
+
+
+def test_stream_through_the_client_gives_the_same_text_and_usage(client):
+    chunks = list(ask(client, PAID, stream=True))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks)
+    whole = ask(client, PAID)
+    assert text == whole.choices[0].message.content and chunks[-1].usage.cost == whole.usage.cost
+    assert chunks[0].provider == whole.provider and len(chunks) > 10
+
+
+def test_slow_start_sends_keepalive_comments_first(srv, fake_key):
+    srv.answers.add(model="*", prompt="ゆっくり考えてください。", answer="考えました。", slow_start=0.1)
+    body = {"model": FREE, "messages": [{"role": "user", "content": "ゆっくり考えてください。"}], "stream": True}
+    response = httpx2.post(srv.base_url + "/chat/completions", json=body, headers={"Authorization": f"Bearer {fake_key}"})
+    assert response.text.startswith(": OPENROUTER PROCESSING\n\ndata: {")
+
+
+# --- routing ---------------------------------------------------------------------------------------
+
+def test_models_fallback_reports_the_model_that_served(srv, client):
+    srv.answers.add(model=SMALL_FREE, prompt="混雑していますか？", error="429-free-per-minute")
+    reply = client.chat.completions.create(model=SMALL_FREE, messages=[{"role": "user", "content": "混雑していますか？"}],
+                                           extra_body={"models": [SMALL_FREE, FREE]})
+    assert reply.model == FREE
+    attempts = client.get("/generation", cast_to=object, options={"params": {"id": reply.id}})["data"]
+    assert [p["status"] for p in attempts["provider_responses"]] == [429, 200]
+
+
+def test_provider_preferences_choose_the_endpoint_and_its_price(client):
+    groq = ask(client, OPEN_MODEL, extra_body={"provider": {"order": ["groq"]}})
+    cheapest = ask(client, OPEN_MODEL, extra_body={"provider": {"sort": "price"}})
+    fastest = ask(client, OPEN_MODEL, extra_body={"provider": {"sort": "throughput"}})
+    assert (groq.provider, cheapest.provider, fastest.provider) == ("Groq", "DeepInfra", "Cerebras")
+    assert groq.usage.cost > cheapest.usage.cost
+    ignored = ask(client, OPEN_MODEL, extra_body={"provider": {"ignore": ["deepinfra"], "sort": "price"}})
+    assert ignored.provider == "Nebius"
+    with pytest.raises(openai.NotFoundError, match="No allowed providers"):
+        ask(client, OPEN_MODEL, extra_body={"provider": {"only": ["anthropic"]}})
+
+
+def test_removed_model_and_changed_price(client):
+    with FakeOpenRouter() as own:
+        local = OpenAI(base_url=own.base_url, api_key=client.api_key, max_retries=0)
+        own.set_price(PAID, prompt="0.000001", completion="0.000002")
+        usage = ask(local, PAID).usage
+        assert usage.cost == pytest.approx(usage.prompt_tokens * 0.000001 + usage.completion_tokens * 0.000002)
+        own.remove_model(PAID)
+        assert PAID not in {m.id for m in local.models.list().data}
+        with pytest.raises(openai.BadRequestError, match="is not a valid model ID"):
+            ask(local, PAID)
+
+
+# --- errors and faults -----------------------------------------------------------------------------
+
+def test_request_errors_map_to_openai_exceptions(srv, fake_key):
+    keyless = httpx2.post(srv.base_url + "/chat/completions", json={"model": FREE, "messages": MESSAGES})
+    assert (keyless.status_code, keyless.json()["error"]["message"]) == (401, "No cookie auth credentials found")
+    with pytest.raises(openai.AuthenticationError, match="User not found."):
+        ask(OpenAI(base_url=srv.base_url, api_key=REVOKED_KEY, max_retries=0))
+    client = OpenAI(base_url=srv.base_url, api_key=fake_key, max_retries=0)
+    with pytest.raises(openai.BadRequestError, match=f"{DOCUMENT_MODEL} is not a valid model ID"):
+        ask(client, DOCUMENT_MODEL)
+    with pytest.raises(openai.BadRequestError, match="Input required"):
+        client.chat.completions.create(model=FREE, messages=[])
+
+
+@pytest.mark.parametrize(("kind", "exception"), [
+    ("401-invalid-key", openai.AuthenticationError),
+    ("402-insufficient-credits", openai.APIStatusError),
+    ("403-moderation", openai.PermissionDeniedError),
+    ("404-no-endpoints", openai.NotFoundError),
+    ("408-timeout", openai.APIStatusError),
+    ("429-free-per-minute", openai.RateLimitError),
+    ("502-provider-error", openai.InternalServerError),
+    ("503-service-unavailable", openai.InternalServerError),
+])
+def test_injected_error_samples_raise_the_matching_exception(srv, client, kind, exception):
+    srv.inject(kind)
+    with pytest.raises(exception) as caught:
+        ask(client)
+    assert caught.value.status_code == int(kind[:3])
+    assert ask(client).choices[0].finish_reason == "stop"  # only the next request was affected
+
+
+def test_free_per_day_429_has_rate_limit_headers_and_names_nothing_stale(srv, client):
+    srv.inject("429-free-per-day")
+    with pytest.raises(openai.RateLimitError) as caught:
+        ask(client)
+    headers = caught.value.response.headers
+    assert headers["x-ratelimit-remaining"] == "0" and headers["x-ratelimit-limit"] == "1000"
+    assert int(headers["x-ratelimit-reset"]) == (RECORDED_DAY_START + SECONDS_PER_DAY) * 1000
+    srv.inject("404-no-endpoints")
+    with pytest.raises(openai.NotFoundError, match=f"No endpoints found for {FREE}"):
+        ask(client)
+
+
+def test_error_in_a_200_body(srv, client):
+    srv.inject("200-error-in-body")
+    choice = ask(client).choices[0]
+    assert choice.finish_reason == "error" and choice.model_extra["error"]["code"] == 502
+
+
+def test_transport_faults(srv, client):
+    srv.inject("slow", seconds=0.5)
+    with pytest.raises(openai.APITimeoutError):
+        ask(client.with_options(timeout=0.2))
+    srv.inject("reset")
+    with pytest.raises(openai.APIConnectionError):
+        ask(client)
+    srv.inject("malformed-json")
+    with pytest.raises(json.JSONDecodeError):
+        ask(client)
+
+
+def test_stream_faults(srv, client):
+    srv.inject("stream-cut")
+    chunks = list(ask(client, stream=True))
+    assert chunks and all(c.choices[0].finish_reason is None for c in chunks) and chunks[-1].usage is None
+    srv.inject("stream-error")
+    with pytest.raises(openai.APIError, match="Rate limit exceeded"):
+        list(ask(client, stream=True))
+
+
+def test_unknown_fault_is_refused(srv):
+    with pytest.raises(ValueError, match="unknown fault"):
+        srv.inject("500-everything")
+
+
+def test_answer_files_merge_and_reject_duplicates(tmp_path):
+    (tmp_path / "a.yaml").write_text(f"- model: '*'\n  prompt: {QUESTION}\n  answer: A\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(f"- model: {FREE}\n  prompt: {QUESTION}\n  answer: B\n", encoding="utf-8")
+    book = AnswerBook(tmp_path)
+    assert (book.find(FREE, QUESTION).text, book.find(PAID, QUESTION).text) == ("B", "A")
+    with pytest.raises(ValueError, match="two answers"):
+        book.add(model=FREE, prompt=QUESTION, answer="C")
