@@ -240,6 +240,7 @@ DETAIL_LABELS: dict[str, str] = {
     "status": "HTTPステータス",
     "code": "エラーコード",
     "message": "OpenRouter のメッセージ",
+    "exception_message": "例外のメッセージ",
     "provider": "提供元",
     "metadata": "metadata",
     "cause": "元の例外",

@@ -94,12 +94,8 @@ def kindly() -> Iterator[None]:
 def explain(exc: BaseException) -> Explanation:
     """The Japanese explanation of `exc` (the `unknown` case only for errors no other case describes)."""
     case, values = _classify(exc)
-
-    def fill(part: str) -> str:
-        text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), MESSAGES[case][part])
-        return _scrub(text)
-
-    return Explanation(case=case, what=fill("what"), cause=fill("cause"), next_step=fill("next"),
+    text = {part: _scrub(_fill(MESSAGES[case][part], values)) for part in ("what", "cause", "next")}
+    return Explanation(case=case, what=text["what"], cause=text["cause"], next_step=text["next"],
                        details={label: _scrub(value) for label, value in _details(exc).items()})
 
 
@@ -129,7 +125,7 @@ def check_prompt(prompt_or_messages: str | list[dict[str, Any]] | None, model: s
     estimate = estimate_tokens(text)
     if context and estimate > context:
         info = {"model": model or "", "context": str(context), "estimate": str(estimate)}
-        raise InputProblem("prompt_too_long", MESSAGES["prompt_too_long"]["what"].format(**info), **info)
+        raise InputProblem("prompt_too_long", _fill(MESSAGES["prompt_too_long"]["what"], info), **info)
 
 
 def estimate_tokens(text: str) -> int:
@@ -148,9 +144,10 @@ def finish_stream(stream: Iterable[Any], echo: bool = False) -> str:
             parts.append(piece)
             if echo:
                 print(piece, end="", flush=True)
-            if choice.finish_reason == "error":
-                raise CompletionFailed(MESSAGES["completion_error"]["what"], (choice.model_extra or {}).get("error"))
+            _raise_if_failed(choice)
             finished = finished or choice.finish_reason is not None
+    if echo:
+        print()
     if not finished:
         raise StreamIncomplete(MESSAGES["stream_cut"]["what"], "".join(parts))
     return "".join(parts)
@@ -159,9 +156,14 @@ def finish_stream(stream: Iterable[Any], echo: bool = False) -> str:
 def check_completion(completion: Any) -> Any:
     """Return `completion`, or raise CompletionFailed if a choice ended with finish_reason "error" (HTTP 200)."""
     for choice in completion.choices or []:
-        if choice.finish_reason == "error":
-            raise CompletionFailed(MESSAGES["completion_error"]["what"], (choice.model_extra or {}).get("error"))
+        _raise_if_failed(choice)
     return completion
+
+
+def _raise_if_failed(choice: Any) -> None:
+    """OpenRouter reports a failure after HTTP 200 as finish_reason "error" plus an `error` object on the choice."""
+    if choice.finish_reason == "error":
+        raise CompletionFailed(MESSAGES["completion_error"]["what"], (choice.model_extra or {}).get("error"))
 
 
 # -- matching -----------------------------------------------------------------------------------------
@@ -191,7 +193,7 @@ _STATUS_RULES: list[tuple[Callable[[_Status], bool], str]] = [
      "no_key"),
     (lambda s: s.status == 401, "key_invalid"),
     (lambda s: s.status == 402 and s.metadata.get("limit_source") == "openrouter_key_limit", "key_limit"),
-    (lambda s: s.status == 402 and _AFFORD.search(s.message) is not None, "credits_max_tokens"),
+    (lambda s: s.status == 402 and _afford(s) >= 10, "credits_max_tokens"),  # else too little to suggest
     (lambda s: s.status == 402, "credits_insufficient"),
     (lambda s: s.status == 403 and ("reasons" in s.metadata or s.mentions("moderation", "flagged")), "moderation"),
     (lambda s: s.status == 403 and ("patterns" in s.metadata or s.mentions("guardrail", "blocked")), "guardrail"),
@@ -273,11 +275,11 @@ def _status_view(exc: openai.APIStatusError) -> _Status:
 def _status_values(case: str, s: _Status, exc: openai.APIStatusError) -> dict[str, str]:
     """Values for the placeholders of `case`'s message (unused ones are ignored)."""
     unknown = FRAGMENTS["unknown_value"]
-    values = {"type": _type_name(exc), "status": str(s.status), "provider": str(s.metadata.get("provider_name") or unknown),
-              "model": s.model or unknown, "limit": "", "wait": FRAGMENTS["wait_short"], "reset_at": ""}
+    values = {"type": _type_name(exc), "status": str(s.status), "model": s.model or unknown,
+              "provider": str(s.metadata.get("provider_name") or unknown)}
     if case == "credits_max_tokens":
-        requested, afford = (int(n) for n in _AFFORD.search(s.message).groups())
-        values.update(requested=str(requested), afford=str(afford), suggested=str(_round_down(afford)))
+        values.update(requested=_AFFORD.search(s.message).group(1), afford=str(_afford(s)),
+                      suggested=str(_round_down(_afford(s))))
     elif case == "moderation":
         values["reasons"] = FRAGMENTS["list_separator"].join(s.metadata.get("reasons") or []) or unknown
     elif case == "model_invalid":
@@ -306,6 +308,12 @@ def _rate_values(case: str, s: _Status) -> dict[str, str]:
         wait = FRAGMENTS["wait_minute" if case == "rate_minute" else "wait_short"]
     return {"limit": FRAGMENTS["count"].format(n=limit) if limit else "", "wait": wait,
             "reset_at": FRAGMENTS["reset_at"].format(time=reset) if reset else ""}
+
+
+def _afford(s: _Status) -> int:
+    """How many tokens the credits pay for, from "… but can only afford N" (0 if not said)."""
+    match = _AFFORD.search(s.message)
+    return int(match.group(2)) if match else 0
 
 
 def _small_limit(s: _Status) -> bool:
@@ -363,7 +371,7 @@ def _details(exc: BaseException) -> dict[str, str]:
     if isinstance(body, dict) and body.get("message"):
         details[DETAIL_LABELS["message"]] = str(body["message"])
     else:
-        details[DETAIL_LABELS["message"]] = str(exc)
+        details[DETAIL_LABELS["exception_message"]] = str(exc)
     metadata = body.get("metadata") if isinstance(body, dict) else None
     if isinstance(metadata, dict):
         if metadata.get("provider_name"):
@@ -372,6 +380,11 @@ def _details(exc: BaseException) -> dict[str, str]:
     if exc.__cause__ is not None:
         details[DETAIL_LABELS["cause"]] = f"{_type_name(exc.__cause__)}: {exc.__cause__}"
     return details
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """Fill `{name}` placeholders; an unknown name stays visible rather than failing the explainer."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
 def _scrub(text: str) -> str:

@@ -108,6 +108,9 @@ STATUS_CASES = [
                   "03_models_and_prices.ipynb"], id="402-max-tokens"),
     pytest.param(Served.built(402, "Insufficient credits. Add more using https://openrouter.ai/credits"),
                  "credits_insufficient", [":free", "https://openrouter.ai/settings/credits"], id="402-credits-built"),
+    pytest.param(Served.built(402, "This request requires more credits, or fewer max_tokens. You requested up to "
+                                   "4096 tokens, but can only afford 3."),
+                 "credits_insufficient", ["残高"], id="402-affords-almost-nothing-built"),
     pytest.param(Served.built(402, "Key limit exceeded (total limit). Manage it using https://openrouter.ai/settings/keys",
                               limit_source="openrouter_key_limit",
                               remedy_hint="Raise the key's credit limit in settings"),
