@@ -14,16 +14,33 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from pytest_httpserver.httpserver import METHOD_ALL
 from werkzeug import Request, Response
+from werkzeug.http import http_date
+from werkzeug.serving import WSGIRequestHandler
 
 from .answers import ANSWERS_DIR, AnswerBook
 from .auth import rejection
 from .catalogue import Catalogue
 from .faults import FaultQueue
+from .ids import RECORDED_DAY_START
 from .routes import account, catalogue as catalogue_routes
 from .routes.chat import ChatState, chat
 
 API_PREFIX = "/api/v1"
 Handler = Callable[[Request], Response]
+
+
+class _RecordingDayHandler(WSGIRequestHandler):
+    """Werkzeug's request handler with OpenRouter's `Server` header and a `Date` on the recordings' day.
+
+    Werkzeug always adds its own `Server` and the current `Date` (the application cannot replace
+    them); fixed values keep re-recorded example files identical.
+    """
+
+    def version_string(self) -> str:
+        return "cloudflare"
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return http_date(RECORDED_DAY_START)
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,7 @@ class FakeOpenRouter:
     def start(self) -> None:
         """Serve in a background thread."""
         self._http.start()
+        self._http.server.RequestHandlerClass = _RecordingDayHandler
 
     def stop(self) -> None:
         """Stop serving."""

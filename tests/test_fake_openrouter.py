@@ -94,6 +94,7 @@ def test_completion_answers_the_document_question_in_the_real_shape(srv, client)
     created = int(GEN_ID.fullmatch(reply.id).group(1))
     assert created == reply.created and RECORDED_DAY_START <= created < RECORDED_DAY_START + SECONDS_PER_DAY
     assert raw.headers["x-generation-id"] == reply.id
+    assert (raw.headers["server"], raw.headers["date"]) == ("cloudflare", "Thu, 20 Aug 2026 00:00:00 GMT")
     assert list(json.loads(raw.http_response.text)) == ["id", "object", "created", "model", "provider",
                                                         "system_fingerprint", "service_tier", "choices", "usage"]
     assert ask(client).id == reply.id  # deterministic: re-recording gives identical files

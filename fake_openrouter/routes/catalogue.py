@@ -21,6 +21,7 @@ def endpoints(catalogue: Catalogue, request: Request) -> Response:
     slug = request.path.removeprefix(ENDPOINTS_PREFIX).removesuffix(ENDPOINTS_SUFFIX)
     model = catalogue.find(slug)
     if model is None:
+        # No capture of this body exists; the shape is the real one, the message illustrative.
         return error_response(message_error(404, f"Model {slug} not found"), 404)
     return json_response(catalogue.endpoints_body(model))
 
