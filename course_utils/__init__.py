@@ -9,7 +9,7 @@ from __future__ import annotations
 import atexit
 import os
 
-from . import config, replay
+from . import catalog, config, exercises, replay
 from .banner import render_banner
 from .config import KEY_VAR, NOTEBOOK_VAR
 from .exceptions import CourseError, KeyProblem, NotRecordedError, RecordWithoutKeyError
@@ -21,8 +21,8 @@ from .modes import LIVE, RECORD, REPLAY, choose_mode
 BASE_URL = config.base_url()
 MODE = REPLAY
 
-__all__ = ["BASE_URL", "MODE", "MODELS", "setup", "ask_api_key", "CourseError", "KeyProblem",
-           "NotRecordedError", "RecordWithoutKeyError"]
+__all__ = ["BASE_URL", "MODE", "MODELS", "setup", "ask_api_key", "catalog", "exercises", "CourseError",
+           "KeyProblem", "NotRecordedError", "RecordWithoutKeyError"]
 
 
 def setup(notebook: str | None = None, quiet: bool = False) -> None:
