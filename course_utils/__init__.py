@@ -12,7 +12,9 @@ import os
 from . import catalog, config, exercises, replay
 from .banner import render_banner
 from .config import KEY_VAR, NOTEBOOK_VAR
-from .exceptions import CourseError, KeyProblem, NotRecordedError, RecordWithoutKeyError
+from .errors import check_completion, check_prompt, explain, finish_stream, kindly, last_explanation
+from .exceptions import (CompletionFailed, CourseError, InputProblem, KeyProblem, NotRecordedError,
+                         RecordWithoutKeyError, StreamIncomplete)
 from .keys import REPLAY_PLACEHOLDER, KeyLookup, find_api_key, key_status_ja
 from .keys import ask_api_key as _ask_api_key
 from .models import MODELS
@@ -21,8 +23,9 @@ from .modes import LIVE, RECORD, REPLAY, choose_mode
 BASE_URL = config.base_url()
 MODE = REPLAY
 
-__all__ = ["BASE_URL", "MODE", "MODELS", "setup", "ask_api_key", "catalog", "exercises", "CourseError",
-           "KeyProblem", "NotRecordedError", "RecordWithoutKeyError"]
+__all__ = ["BASE_URL", "MODE", "MODELS", "setup", "ask_api_key", "catalog", "exercises", "kindly", "explain",
+           "last_explanation", "check_prompt", "finish_stream", "check_completion", "CourseError", "KeyProblem",
+           "NotRecordedError", "RecordWithoutKeyError", "InputProblem", "StreamIncomplete", "CompletionFailed"]
 
 
 def setup(notebook: str | None = None, quiet: bool = False) -> None:
