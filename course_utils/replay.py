@@ -23,7 +23,10 @@ _SCRUBBED = "[REDACTED]"
 # vcrpy also applies this filter to loaded interactions, so the replay-only header must survive it.
 _KEEP_RESPONSE_HEADERS = {"content-type", "x-generation-id", "retry-after", "x-ratelimit-limit",
                           "x-ratelimit-remaining", "x-ratelimit-reset", "x-should-retry"}
-_DROP_REQUEST_HEADERS = {"authorization", "cookie", "x-api-key", "api-key"}
+# Request headers a recording keeps (app attribution is taught); credentials and client fingerprints
+# (user-agent, x-stainless-*) are dropped, so recordings hold no secrets and do not change per machine.
+_KEEP_REQUEST_HEADERS = {"content-type", "http-referer", "x-openrouter-title", "x-title",
+                         "x-openrouter-categories"}
 
 # Learner-facing text.
 NOT_RECORDED_MESSAGE = (
@@ -62,7 +65,7 @@ def _before_record_request(request):  # vcr.request.Request -> vcr.request.Reque
     request = request.__class__(request.method, _canonical_uri(request.uri), request.body,
                                 dict(request.headers))
     for name in list(request.headers):
-        if name.lower() in _DROP_REQUEST_HEADERS:
+        if name.lower() not in _KEEP_REQUEST_HEADERS:
             del request.headers[name]
     if request.body:
         request.body = _scrub_text(_body_text(request.body)).encode("utf-8")
