@@ -3,29 +3,53 @@
 `setup()` is the first line of every notebook: it finds the API key, picks live / replay / record
 mode, starts replay or recording, and prints a Japanese banner. After it, plain `openai` code runs
 unchanged in every mode.
+
+Importing this package stays cheap: the catalogue, error explanations, exercises and widgets (and
+through them `openai`, `ipywidgets`, ...) are imported on first use (PEP 562 `__getattr__`).
 """
 from __future__ import annotations
 
 import atexit
+import importlib
 import os
+from typing import Any
 
-from . import catalog, config, exercises, replay
+from . import config, replay
 from .banner import render_banner
 from .config import KEY_VAR, NOTEBOOK_VAR
-from .errors import check_completion, check_prompt, explain, finish_stream, kindly, last_explanation
 from .exceptions import (CompletionFailed, CourseError, InputProblem, KeyProblem, NotRecordedError,
                          RecordWithoutKeyError, StreamIncomplete)
 from .keys import REPLAY_PLACEHOLDER, KeyLookup, find_api_key, key_status_ja
 from .keys import ask_api_key as _ask_api_key
-from .models import MODELS
-from .modes import LIVE, RECORD, REPLAY, choose_mode
+from .modes import RECORD, REPLAY, choose_mode
 
 BASE_URL = config.base_url()
 MODE = REPLAY
 
-__all__ = ["BASE_URL", "MODE", "MODELS", "setup", "ask_api_key", "catalog", "exercises", "kindly", "explain",
-           "last_explanation", "check_prompt", "finish_stream", "check_completion", "CourseError", "KeyProblem",
-           "NotRecordedError", "RecordWithoutKeyError", "InputProblem", "StreamIncomplete", "CompletionFailed"]
+# Public names imported on first access: submodules, and name -> the submodule that defines it.
+_LAZY_MODULES = ("catalog", "exercises", "widgets")
+_LAZY_NAMES = {"MODELS": "models", "kindly": "errors", "explain": "errors", "last_explanation": "errors",
+               "check_prompt": "errors", "finish_stream": "errors", "check_completion": "errors"}
+
+__all__ = ["BASE_URL", "MODE", "MODELS", "setup", "ask_api_key", "catalog", "exercises", "widgets", "kindly",
+           "explain", "last_explanation", "check_prompt", "finish_stream", "check_completion", "CourseError",
+           "KeyProblem", "NotRecordedError", "RecordWithoutKeyError", "InputProblem", "StreamIncomplete",
+           "CompletionFailed"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a lazily exported submodule or name when it is first used."""
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def setup(notebook: str | None = None, quiet: bool = False) -> None:

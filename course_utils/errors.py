@@ -3,6 +3,8 @@
 Lessons wrap a call once: `with course_utils.kindly(): completion = client.chat.completions.create(...)`.
 Matching uses the real `openai` exception class, the HTTP status and OpenRouter's error body
 (`e.body` is the inner `error` object); all learner-facing text lives in error_messages.py.
+`openai` and `httpx2` are imported only when an error is explained (importing them here would add
+~0.4 s to `import course_utils`); before they are imported, none of their exceptions can exist.
 """
 from __future__ import annotations
 
@@ -12,23 +14,23 @@ import importlib
 import json
 import os
 import re
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit
-
-import httpx2
-import openai
 
 from .config import KEY_VAR
 from .error_messages import DETAIL_LABELS, FRAGMENTS, HEADINGS, MESSAGES
 from .exceptions import (CompletionFailed, CourseError, InputProblem, KeyProblem, NotRecordedError,
                          RecordWithoutKeyError, StreamIncomplete)
 
+if TYPE_CHECKING:
+    import httpx2
+    import openai
+
 JST = timezone(timedelta(hours=9), "JST")
-# What kindly() catches; anything else propagates untouched.
-CAUGHT = (openai.OpenAIError, CourseError, httpx2.TransportError)
 FREE_RPM = 20  # OpenRouter's per-minute cap for :free models; a smaller X-RateLimit-Limit is a per-minute cap
 
 _AFFORD = re.compile(r"requested up to (\d+) tokens, but can only afford (\d+)")
@@ -87,8 +89,18 @@ def kindly() -> Iterator[None]:
     """Show a short Japanese explanation instead of a traceback for API/course errors; the notebook goes on."""
     try:
         yield
-    except CAUGHT as exc:
+    except Exception as exc:
+        if not _caught(exc):
+            raise
         show(explain(exc))
+
+
+def _caught(exc: BaseException) -> bool:
+    """What kindly() explains: course errors, `openai` errors and httpx2 transport errors; nothing else."""
+    openai, httpx2 = sys.modules.get("openai"), sys.modules.get("httpx2")
+    return (isinstance(exc, CourseError)
+            or (openai is not None and isinstance(exc, openai.OpenAIError))
+            or (httpx2 is not None and isinstance(exc, httpx2.TransportError)))
 
 
 def explain(exc: BaseException) -> Explanation:
@@ -222,6 +234,9 @@ def _classify(exc: BaseException) -> tuple[str, dict[str, str]]:
     """The case code of `exc` and the values its message needs."""
     if isinstance(exc, CourseError):
         return _course_case(exc)
+    import httpx2
+    import openai
+
     if isinstance(exc, openai.APIStatusError):
         status = _status_view(exc)
         case = next((case for rule, case in _STATUS_RULES if rule(status)), "unknown")
@@ -364,7 +379,7 @@ def _details(exc: BaseException) -> dict[str, str]:
     body: Any = getattr(exc, "body", None)
     if isinstance(exc, CompletionFailed):
         body = exc.error
-    if isinstance(exc, openai.APIStatusError):
+    if _is_status_error(exc):
         details[DETAIL_LABELS["status"]] = str(exc.status_code)
     elif isinstance(body, dict) and body.get("code") is not None:
         details[DETAIL_LABELS["code"]] = str(body["code"])
@@ -380,6 +395,12 @@ def _details(exc: BaseException) -> dict[str, str]:
     if exc.__cause__ is not None:
         details[DETAIL_LABELS["cause"]] = f"{_type_name(exc.__cause__)}: {exc.__cause__}"
     return details
+
+
+def _is_status_error(exc: BaseException) -> bool:
+    """isinstance(exc, openai.APIStatusError), without importing openai for course errors."""
+    openai = sys.modules.get("openai")
+    return openai is not None and isinstance(exc, openai.APIStatusError)
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
