@@ -1,4 +1,4 @@
-"""Command line: `python -m course_utils record [notebooks...]` (and more subcommands as they come)."""
+"""Command line for instructors: `python -m course_utils record | doctor | solutions`."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +8,27 @@ HELP = {
     "description": "OpenRouter講座の講師用コマンド",
     "record": "ノートブックをライブで再収録し、コミットする出力（再生モード）も更新します",
     "paths": "ノートブックまたはフォルダ（省略時: notebooks/）",
+    "doctor": "授業の前の点検: キーがあれば OpenRouter・キー・講座のモデルを、なければ再生モードの準備を調べます",
+    "offline": "キーがあってもオフラインの点検（収録データとノートブック）だけを行います",
+    "solutions": "登録されている演習の解答例をすべて表示します（講師用。学習者のノートブックには出しません）",
+    "ids": "表示する演習の番号（例: 01-1）。省略時はすべて",
+    "no_exercises": "登録されている演習はありません。",
+    "hint": "ヒント: {hint}",
 }
+
+
+def print_solutions(ids: list[str]) -> int:
+    """Print the worked solution (and hint) of every registered exercise, or of the ones named."""
+    from .exercises import all_exercises, solution
+
+    chosen = [e for e in all_exercises() if not ids or e.id in ids]
+    if not chosen:
+        print(HELP["no_exercises"])
+        return 1 if ids else 0
+    for exercise in chosen:
+        solution(exercise.id)
+        print(HELP["hint"].format(hint=exercise.hint), end="\n\n")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,12 +37,21 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     rec = sub.add_parser("record", help=HELP["record"])
     rec.add_argument("paths", nargs="*", help=HELP["paths"])
+    doc = sub.add_parser("doctor", help=HELP["doctor"])
+    doc.add_argument("paths", nargs="*", help=HELP["paths"])
+    doc.add_argument("--offline", action="store_true", help=HELP["offline"])
+    sol = sub.add_parser("solutions", help=HELP["solutions"])
+    sol.add_argument("ids", nargs="*", help=HELP["ids"])
     args = parser.parse_args(argv)
     if args.command == "record":
         from .record import main as record
 
         return record(args.paths)
-    return 2
+    if args.command == "doctor":
+        from .doctor import main as doctor
+
+        return doctor(args.paths, offline=args.offline)
+    return print_solutions(args.ids)
 
 
 if __name__ == "__main__":
