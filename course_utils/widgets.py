@@ -33,13 +33,14 @@ TEXT = {
     "search": "検索",
     "search_hint": "名前やIDの一部（例: gemma）",
     "max_price": "料金の上限",
-    "max_price_options": (("上限なし", None), ("$0.1 まで", 0.1), ("$0.5 まで", 0.5), ("$1 まで", 1.0),
+    "max_price_options": (("上限なし", 0.0), ("$0.1 まで", 0.1), ("$0.5 まで", 0.5), ("$1 まで", 1.0),
                           ("$5 まで", 5.0), ("$20 まで", 20.0)),
     "min_context": "コンテキスト長",
-    "min_context_options": (("指定なし", None), ("32K 以上", 32_000), ("128K 以上", 128_000),
+    "min_context_options": (("指定なし", 0), ("32K 以上", 32_000), ("128K 以上", 128_000),
                             ("1M 以上", 1_000_000)),
     "models": "モデル",
-    "count": "{shown} / {total} 件　各行: 名前 ｜ 料金（100万トークンあたり 入力 / 出力） ｜ コンテキスト長 ｜ モデルID",
+    "count": "{shown} / {total} 件　各行: 名前 ｜ 料金（100万トークンあたり 入力 / 出力） ｜ "
+             "コンテキスト長 ｜ モデルID",
     "no_match": "条件に合うモデルがありません。条件をゆるめてください。",
     "free": "無料",
     "recorded_mark": "【収録あり】",
@@ -57,7 +58,8 @@ TEXT = {
     "show_code": "コードを表示",
     "recorded_prompts": "収録例",
     "recorded_choose": "収録済みのプロンプトを選ぶ…",
-    "replay_hint": "再生モードでは収録済みのプロンプトだけが答えを返します。ほかのプロンプトを試すにはAPIキーを設定してください。",
+    "replay_hint": "再生モードでは収録済みのプロンプトだけが答えを返します。"
+                   "ほかのプロンプトを試すにはAPIキーを設定してください。",
     "waiting": "送信しました。応答を待っています…",
     "thinking": "モデルが考えています…",
     "streaming": "受信中…",
@@ -199,14 +201,15 @@ class ModelPicker(_Shown):
         labelled = {"style": {"description_width": "initial"}}
         self.price = w.ToggleButtons(options=TEXT["price_options"], value="all", description=TEXT["price"],
                                      **labelled)
-        self.maker = w.Dropdown(options=[(TEXT["maker_all"], None)]
+        # No None among option values: ipywidgets reads value None as "nothing selected" (a blank box).
+        self.maker = w.Dropdown(options=[(TEXT["maker_all"], "")]
                                 + [(f"{m}（{n}）", m) for m, n in makers_count(self.models)],
                                 description=TEXT["maker"], **labelled)
         self.search = w.Text(description=TEXT["search"], placeholder=TEXT["search_hint"], **labelled)
         self.max_price = w.Dropdown(options=TEXT["max_price_options"], description=TEXT["max_price"], **labelled)
         self.min_context = w.Dropdown(options=TEXT["min_context_options"], description=TEXT["min_context"],
                                       **labelled)
-        self.select = w.Select(rows=10, layout=w.Layout(width="100%"))
+        self.select = w.Select(rows=10, layout=w.Layout(width="98%"))
         self.count = w.HTML()
         self.chosen = w.HTML()
         self.rows: list[ModelRow] = []
@@ -237,9 +240,9 @@ class ModelPicker(_Shown):
     def refresh(self) -> None:
         """Apply the filters to the catalogue and rebuild the list (keeping the choice if still listed)."""
         price = self.price.value
-        rows = models_table(self.models, free_only=price == "free", maker=self.maker.value,
-                            search=self.search.value.strip(), max_price=self.max_price.value,
-                            min_context=self.min_context.value)
+        rows = models_table(self.models, free_only=price == "free", maker=self.maker.value or None,
+                            search=self.search.value.strip(), max_price=self.max_price.value or None,
+                            min_context=self.min_context.value or None)
         self.rows = [r for r in rows if not (price == "paid" and r.free)]
         ids = [r.id for r in self.rows]
         keep = self.select.value if self.select.value in ids else self._default(ids)
@@ -341,13 +344,13 @@ class PromptSender(_Shown):
         self.examples: ipywidgets.Dropdown | None = None  # recorded prompts, replay mode only
         if course_utils.MODE == "replay":
             self.examples = w.Dropdown(description=TEXT["recorded_prompts"], layout=wide,
-                                       options=[(TEXT["recorded_choose"], None)]
+                                       options=[(TEXT["recorded_choose"], ())]
                                        + [(f"{m}: {p[:60]}", (m, p)) for m, p in self.recorded])
             self.examples.observe(lambda change: self.use_recorded(change["new"]), names="value")
             rows = [w.HTML(TEXT["replay_hint"]), self.examples, *rows]
         self.widget = w.VBox(rows)
 
-    def use_recorded(self, pair: tuple[str, str] | None) -> None:
+    def use_recorded(self, pair: tuple[str, str] | tuple[()]) -> None:
         """Fill the boxes with a recorded request (replay mode)."""
         body = self.recorded.get(pair) if pair else None
         if body is None:
