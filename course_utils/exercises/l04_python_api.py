@@ -86,10 +86,10 @@ register(Exercise(
     hint="base_url は OpenRouter のエンドポイント、model はカタログにある無料モデルのIDです。",
     solution='''
 my_base_url = "https://openrouter.ai/api/v1"   # または course_utils.BASE_URL
-my_model = course_utils.MODELS.free            # = "google/gemma-4-31b-it:free"
+my_model = course_utils.MODELS.free            # カタログにある無料モデルのID
 
-OpenAI 用のコードとの違いは base_url だけです。モデルIDは「作者/モデル名」の形で、
-無料版は「:free」で終わります。今使えるかは course_utils.catalog.get_model(my_model) で確かめられます。
+# OpenAI 用のコードとの違いは base_url だけです。モデルIDは「作者/モデル名」の形で、
+# 無料版は「:free」で終わります。今使えるかは course_utils.catalog.get_model(my_model) で確かめられます。
 ''',
     praise="base_url を OpenRouter に向け、今のカタログにあるモデルを選べました。",
 ))
@@ -102,8 +102,8 @@ register(Exercise(
     solution='''
 total_tokens = completion.usage.total_tokens
 
-usage には prompt_tokens（入力）、completion_tokens（出力）、total_tokens（合計）が入っています。
-total_tokens は prompt_tokens + completion_tokens と同じ値です。
+# usage には prompt_tokens（入力）、completion_tokens（出力）、total_tokens（合計）が入っています。
+# total_tokens は prompt_tokens + completion_tokens と同じ値です。
 ''',
     praise="usage.total_tokens は、入力と出力のトークン数の合計です。",
 ))
