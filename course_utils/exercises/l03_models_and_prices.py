@@ -22,7 +22,7 @@ TEXT = {
     "cost_hint": "pricing[\"prompt\"] と pricing[\"completion\"] は1トークンあたりのドル（文字列）です。"
                  "float() で数に直し、入力はトークン数 1,000 を、出力は 500 を掛けて足してください。",
     "cost_not_number": "answer には料金を数（ドル）で入れてください。pricing の値は文字列なので、float() で数に直してから計算します。",
-    "cost_zero": "answer が 0 のままです。無料モデルではなく有料モデル（paid_model）の pricing で計算してください。",
+    "cost_zero": "answer が 0 のままです。有料モデル（paid_model）の pricing の値を使って、料金の式を書いてください。",
     "cost_per_million": "100万倍の値になっています。pricing の値はすでに「1トークンあたり」のドルなので、"
                         "1,000,000 を掛ける必要はありません（$/1M の値を使うなら、トークン数を 1,000,000 で割ります）。",
     "cost_one_side": "入力か出力の片方だけになっています。入力の料金と出力の料金の両方を足してください。",
