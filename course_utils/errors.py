@@ -321,8 +321,9 @@ def _rate_values(case: str, s: _Status) -> dict[str, str]:
         wait = FRAGMENTS["wait_seconds"].format(seconds=retry_after)
     else:
         wait = FRAGMENTS["wait_minute" if case == "rate_minute" else "wait_short"]
+    upgrade = FRAGMENTS["rate_day_at_max" if limit == "1000" else "rate_day_upgrade"]
     return {"limit": FRAGMENTS["count"].format(n=limit) if limit else "", "wait": wait,
-            "reset_at": FRAGMENTS["reset_at"].format(time=reset) if reset else ""}
+            "reset_at": FRAGMENTS["reset_at"].format(time=reset) if reset else "", "upgrade": upgrade}
 
 
 def _afford(s: _Status) -> int:

@@ -95,9 +95,12 @@ def _interactions(path: Path) -> dict[str, str]:
     result: dict[str, str] = {}
     for item in data.get("interactions", []):
         req, resp = item["request"], item["response"]
-        label = f"{req['method']} {req['uri'].split('/api/v1', 1)[-1]} {_request_summary(req.get('body'))}"
+        label = f"{req['method']} {req['uri'].split('/api/v1', 1)[-1]} {_request_summary(req.get('body'))}".strip()
+        repeat, base = 2, label
+        while label in result:  # requests differing only in other fields (max_tokens, stream…) stay apart
+            label, repeat = f"{base} ({repeat})", repeat + 1
         body = resp.get("body", {}).get("string", "")
-        result[label.strip()] = f"{resp['status']['code']}\n{body}"
+        result[label] = f"{resp['status']['code']}\n{body}"
     return result
 
 

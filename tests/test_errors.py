@@ -141,7 +141,12 @@ STATUS_CASES = [
                  id="404-generation-not-found"),
     pytest.param(Served.sample("408-timeout.json"), "request_timeout", ["408", "max_tokens"], id="408-timeout"),
     pytest.param(Served.sample("429-free-per-day.json"), "rate_day",
-                 ["（50回）", "1日50回", "1000回", "アカウント全体", "9月8日 9:00", "0:00 UTC"], id="429-free-per-day"),
+                 ["（50回）", "1日50回", "1000回", "アカウント全体", "9月8日 9:00", "0:00 UTC", "10クレジット以上を購入すると"],
+                 id="429-free-per-day"),
+    pytest.param(Served.built(429, "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free "
+                                   "model requests per day", headers={"X-RateLimit-Limit": "1000",
+                                                                      "X-RateLimit-Remaining": "0"}),
+                 "rate_day", ["（1000回）", "すでに1日1000回の上限", "有料版のモデル"], id="429-per-day-at-1000-built"),
     pytest.param(Served.sample("429-free-per-minute.json"), "rate_minute",
                  ["1分あたりの上限（8回）", "1分に20回", "アカウント全体", "7月8日 23:03（日本時間）ごろまで待って"],
                  id="429-free-per-minute"),
