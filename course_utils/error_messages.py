@@ -21,8 +21,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "key_malformed": {
         "what": "{message}",
-        "cause": "キーをコピーするときに、余分な文字が入ったり一部が欠けたりすることがよくあります。",
-        "next": f"キーを直したら、セットアップのセルから実行し直してください（{KEY_LESSON}）。",
+        "cause": "APIキーは、OpenRouter の Keys ページで作った「sk-or-v1-」で始まる文字列を、そのまま1行で使います。",
+        "next": f".env のキーを直して保存し、セットアップのセル（course_utils.setup()）から実行し直してください。"
+                f"キーの作り方と置き場所は {KEY_LESSON} で説明しています。",
     },
     "key_invalid": {
         "what": "OpenRouter がこのAPIキーを受け付けませんでした（401 認証エラー）。",

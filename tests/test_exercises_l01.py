@@ -27,7 +27,7 @@ def test_maker_count_right(replayed, capsys):
     assert importlib.import_module("course_utils.exercises.l01_providers").MAKER == MAKER
     expected = len(catalog.models_table(replayed, maker=MAKER))
     assert expected > 0
-    assert check("01-1", expected) is True
+    assert check("01-1", expected)
     assert "正解です" in capsys.readouterr().out
 
 
@@ -35,29 +35,29 @@ def test_maker_count_right(replayed, capsys):
     (None, "None のまま"), ("5", "整数"), (-1, "dict(counts)"),
 ])
 def test_maker_count_wrong_prints_a_hint(replayed, capsys, wrong, hint):
-    assert check("01-1", wrong) is False
+    assert not check("01-1", wrong)
     out = capsys.readouterr().out
     assert "ヒント" in out and hint in out
 
 
 def test_maker_count_all_models_is_named(replayed, capsys):
-    assert check("01-1", len(replayed)) is False
+    assert not check("01-1", len(replayed))
     assert "カタログ全体のモデル数" in capsys.readouterr().out
 
 
 def test_price_ratio_right_and_rounded(replayed, capsys):
     prices = [r.input_per_m for r in catalog.endpoints(course_utils.MODELS.open_model) if r.input_per_m is not None]
     ratio = max(prices) / min(prices)
-    assert check("01-2", ratio) is True
-    assert check("01-2", round(ratio, 1)) is True
+    assert check("01-2", ratio)
+    assert check("01-2", round(ratio, 1))
     assert capsys.readouterr().out.count("正解です") == 2
 
 
 def test_price_ratio_wrong_prints_a_specific_hint(replayed, capsys):
     prices = [r.input_per_m for r in catalog.endpoints(course_utils.MODELS.open_model) if r.input_per_m is not None]
-    assert check("01-2", min(prices) / max(prices)) is False
+    assert not check("01-2", min(prices) / max(prices))
     assert "逆" in capsys.readouterr().out
-    assert check("01-2", max(prices)) is False
+    assert not check("01-2", max(prices))
     assert "料金そのもの" in capsys.readouterr().out
 
 
@@ -67,4 +67,4 @@ def test_solution_runs_and_is_right(replayed, capsys, exercise_id):
     code = capsys.readouterr().out.split("\n", 1)[1]
     namespace = {"catalog": catalog, "models": replayed, "rows": catalog.endpoints(course_utils.MODELS.open_model)}
     exec(code, namespace)
-    assert check(exercise_id, namespace["answer"]) is True
+    assert check(exercise_id, namespace["answer"])

@@ -22,20 +22,20 @@ def info(clean_env, capsys):
 
 
 def test_remaining_right(info, capsys):
-    assert check("02-1", info.free_model_daily_requests["remaining"]) is True
+    assert check("02-1", info.free_model_daily_requests["remaining"])
     assert "正解です" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("field, hint", [("used", "使った回数"), ("limit", "1日の上限")])
 def test_other_counter_fields_get_a_specific_hint(info, capsys, field, hint):
-    assert check("02-1", info.free_model_daily_requests[field]) is False
+    assert not check("02-1", info.free_model_daily_requests[field])
     out = capsys.readouterr().out
     assert "ヒント" in out and hint in out
 
 
 @pytest.mark.parametrize("wrong, hint", [(None, "None のまま"), ("998", "整数"), (-1, "print して")])
 def test_wrong_answers_print_a_hint(info, capsys, wrong, hint):
-    assert check("02-1", wrong) is False
+    assert not check("02-1", wrong)
     assert hint in capsys.readouterr().out
 
 
@@ -44,4 +44,4 @@ def test_solution_runs_and_is_right(info, capsys):
     code = capsys.readouterr().out.split("\n", 1)[1]
     namespace = {"info": info}
     exec(code, namespace)
-    assert check("02-1", namespace["answer"]) is True
+    assert check("02-1", namespace["answer"])

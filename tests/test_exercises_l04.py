@@ -40,7 +40,7 @@ def _solution_namespace(exercise_id: str, capsys, **names) -> dict:
 
 @pytest.mark.parametrize("base_url", [config.DEFAULT_BASE_URL, config.DEFAULT_BASE_URL + "/"])
 def test_client_settings_right(replayed, capsys, base_url):
-    assert check("04-1", {"base_url": base_url, "model": course_utils.MODELS.free}) is True
+    assert check("04-1", {"base_url": base_url, "model": course_utils.MODELS.free})
     assert "正解です" in capsys.readouterr().out
 
 
@@ -54,7 +54,7 @@ def test_client_settings_right(replayed, capsys, base_url):
     ("https://openrouter.ai/api/v1", "辞書"),
 ])
 def test_client_settings_wrong_prints_a_specific_hint(replayed, capsys, answer, hint):
-    assert check("04-1", answer) is False
+    assert not check("04-1", answer)
     out = capsys.readouterr().out
     assert "ヒント" in out and hint in out
 
@@ -76,19 +76,19 @@ def test_total_tokens_right(completion, capsys):
     (lambda u: u.total_tokens + 1, "合いません"),
 ])
 def test_total_tokens_wrong_prints_a_specific_hint(completion, capsys, pick, hint):
-    assert check("04-2", {"completion": completion, "total_tokens": pick(completion.usage)}) is False
+    assert not check("04-2", {"completion": completion, "total_tokens": pick(completion.usage)})
     out = capsys.readouterr().out
     assert "ヒント" in out and hint in out
 
 
 def test_total_tokens_without_a_completion_says_what_to_pass(replayed, capsys):
-    assert check("04-2", {"completion": None, "total_tokens": 3}) is False
+    assert not check("04-2", {"completion": None, "total_tokens": 3})
     assert "応答オブジェクト" in capsys.readouterr().out
 
 
 def test_solutions_run_and_are_right(completion, capsys):
     first = _solution_namespace("04-1", capsys, course_utils=course_utils)
-    assert check("04-1", {"base_url": first["my_base_url"], "model": first["my_model"]}) is True
+    assert check("04-1", {"base_url": first["my_base_url"], "model": first["my_model"]})
     capsys.readouterr()
     second = _solution_namespace("04-2", capsys, completion=completion)
-    assert check("04-2", {"completion": completion, "total_tokens": second["total_tokens"]}) is True
+    assert check("04-2", {"completion": completion, "total_tokens": second["total_tokens"]})

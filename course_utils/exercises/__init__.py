@@ -33,6 +33,31 @@ class Exercise:
 
 
 _REGISTRY: dict[str, Exercise] = {}
+_loaded = False
+
+
+class CheckResult:
+    """The outcome of `check`: truthy when right. Shows nothing in a notebook (the message is printed)."""
+
+    __slots__ = ("ok",)
+
+    def __init__(self, ok: bool):
+        self.ok = ok
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self) == other if isinstance(other, (bool, CheckResult)) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.ok)
+
+    def __repr__(self) -> str:
+        return f"CheckResult({self.ok})"
+
+    def _ipython_display_(self) -> None:
+        """Display nothing: a bare True/False under the printed praise or hint would only confuse."""
 
 
 def register(exercise: Exercise) -> Exercise:
@@ -42,24 +67,26 @@ def register(exercise: Exercise) -> Exercise:
 
 
 def _find(exercise_id: str) -> Exercise | None:
-    if not _REGISTRY:
+    global _loaded
+    if not _loaded:  # import every lesson module once, whichever was imported first
         for module in pkgutil.iter_modules(__path__):
             importlib.import_module(f"{__name__}.{module.name}")
+        _loaded = True
     return _REGISTRY.get(exercise_id)
 
 
-def check(exercise_id: str, answer: Any) -> bool:
+def check(exercise_id: str, answer: Any) -> CheckResult:
     """Check a learner's answer offline; print praise or a hint (never the solution)."""
     exercise = _find(exercise_id)
     if exercise is None:
         print(TEXT["unknown"].format(id=exercise_id))
-        return False
+        return CheckResult(False)
     problem = exercise.judge(answer)
     if problem is None:
         print(TEXT["right"].format(praise=exercise.praise).rstrip())
-        return True
+        return CheckResult(True)
     print(TEXT["wrong"].format(hint=problem or exercise.hint))
-    return False
+    return CheckResult(False)
 
 
 def solution(exercise_id: str) -> None:
