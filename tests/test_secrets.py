@@ -1,0 +1,179 @@
+"""Secrets gate: no OpenRouter key, auth header or key fragment in any file git tracks or would add.
+
+Scanned: every file of `git ls-files --cached --others --exclude-standard` (tracked, plus new files
+that are not ignored, so a key is caught before `git add`): code, docs, notebooks with their outputs,
+recordings. Rules:
+- everywhere: OpenRouter keys (`sk-or-v1-` + hex) and other long `sk-or-` tokens;
+- recordings (vcrpy cassettes): any `Authorization:` header and any `Bearer <token>`;
+- notebook outputs: `sk-or-` followed by any key character (a masked or partial key).
+Findings name the file, place and rule, never the matched text. detect-secrets is not used: it
+misses OpenRouter keys (see /work/shared/TOOLING.md §5).
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from course_utils.error_messages import MESSAGES
+from course_utils.keys import DOCUMENT_PLACEHOLDER, KEY_MESSAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY_RULES = {
+    "openrouter-key": re.compile(r"sk-or-v1-[0-9a-f]{16,}"),
+    "sk-or-token": re.compile(r"sk-or-[A-Za-z0-9-]{20,}"),
+}
+RECORDING_RULES = {
+    "authorization-header": re.compile(r"\bauthorization['\"]?\s*:", re.IGNORECASE),
+    "bearer-token": re.compile(r"\bBearer\s+[^\s'\"]+"),
+}
+OUTPUT_RULE = re.compile(r"sk-or-(?:v1-[0-9A-Za-z]|(?!v1-)[0-9A-Za-z])")  # more than the bare prefix
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Where a rule matched: file, line (or notebook cell) and rule name; never the secret itself."""
+
+    path: str
+    place: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.place}: {self.rule}"
+
+
+def repo_files(root: Path = ROOT) -> list[str]:
+    """Files git tracks plus untracked files it does not ignore, relative to `root`."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                            cwd=root, capture_output=True, check=True).stdout
+    return sorted(name for name in listed.decode("utf-8").split("\0") if name and (root / name).is_file())
+
+
+def scan(root: Path, names: Iterable[str]) -> list[Finding]:
+    """Every finding in the files `names` (relative to `root`)."""
+    return [finding for name in names for finding in scan_file(root / name, name)]
+
+
+def scan_file(path: Path, name: str) -> list[Finding]:
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    rules = dict(KEY_RULES)
+    if _is_recording(name, text):
+        rules.update(RECORDING_RULES)
+    findings = [Finding(name, f"line {number}", rule)
+                for number, line in enumerate(text.splitlines(), 1)
+                for rule, pattern in rules.items() if pattern.search(line)]
+    if name.endswith(".ipynb"):
+        findings += _scan_outputs(name, text)
+    return findings
+
+
+def _is_recording(name: str, text: str) -> bool:
+    """A vcrpy cassette: a YAML file with an `interactions:` list."""
+    return name.endswith((".yaml", ".yml")) and re.search(r"^interactions:", text, re.MULTILINE) is not None
+
+
+def _scan_outputs(name: str, text: str) -> list[Finding]:
+    try:
+        cells = json.loads(text).get("cells", [])
+    except ValueError:
+        return [Finding(name, "file", "unreadable-notebook")]
+    return [Finding(name, f"cell {index} output", "sk-or-in-output")
+            for index, cell in enumerate(cells)
+            for output in cell.get("outputs", [])
+            if OUTPUT_RULE.search(json.dumps(output, ensure_ascii=False))]
+
+
+# -- the gate ----------------------------------------------------------------------------------------------
+
+def test_repository_holds_no_secrets():
+    names = repo_files()
+    assert any(name.endswith(".ipynb") for name in names) and "README.md" in names
+    findings = scan(ROOT, names)
+    assert not findings, "key material found:\n" + "\n".join(map(str, findings))
+
+
+def test_dotenv_is_ignored_by_git():
+    assert subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=ROOT).returncode == 0
+    assert subprocess.run(["git", "check-ignore", "-q", ".env.example"], cwd=ROOT).returncode == 1
+
+
+# -- the scanner finds what it must, and only that -------------------------------------------------------------
+
+def _planted_key() -> str:
+    return "sk-or-v1-" + secrets.token_hex(32)
+
+
+def _cassette(headers: str) -> str:
+    return ("interactions:\n- request:\n    body: '{\"model\": \"m/x\"}'\n    headers:\n" + headers
+            + "    method: POST\n    uri: https://openrouter.ai/api/v1/chat/completions\n"
+            "  response:\n    body:\n      string: '{}'\n    status:\n      code: 200\nversion: 1\n")
+
+
+def _notebook_with_output(text: str) -> str:
+    """A copy of the first course notebook whose first code cell printed `text`."""
+    notebook = json.loads(sorted((ROOT / "notebooks").glob("*.ipynb"))[0].read_text(encoding="utf-8"))
+    cell = next(c for c in notebook["cells"] if c["cell_type"] == "code")
+    cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": [text + "\n"]}]
+    return json.dumps(notebook, ensure_ascii=False, indent=1)
+
+
+def _scan_planted(tmp_path: Path, files: dict[str, str]) -> set[tuple[str, str]]:
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    return {(f.path, f.rule) for f in scan(tmp_path, files)}
+
+
+def test_scanner_fails_on_planted_keys(tmp_path):
+    key = _planted_key()
+    found = _scan_planted(tmp_path, {
+        "course_utils/settings.py": f'API_KEY = "{key}"\n',
+        "docs/notes.md": f"old key: sk-or-{secrets.token_hex(12)}\n",
+        "notebooks/99_leak.ipynb": _notebook_with_output(f"key = {key}"),
+        "course_utils/recordings/99_leak.yaml": _cassette(f"      authorization:\n      - Bearer {key}\n"),
+        "course_utils/recordings/99_header.yaml": _cassette("      Authorization:\n      - '[REDACTED]'\n"),
+        "course_utils/recordings/99_bearer.yaml": _cassette(f"      x-note:\n      - Bearer {secrets.token_hex(8)}\n"),
+    })
+    assert found == {
+        ("course_utils/settings.py", "openrouter-key"), ("course_utils/settings.py", "sk-or-token"),
+        ("docs/notes.md", "sk-or-token"),
+        ("notebooks/99_leak.ipynb", "openrouter-key"), ("notebooks/99_leak.ipynb", "sk-or-token"),
+        ("notebooks/99_leak.ipynb", "sk-or-in-output"),
+        ("course_utils/recordings/99_leak.yaml", "openrouter-key"),
+        ("course_utils/recordings/99_leak.yaml", "sk-or-token"),
+        ("course_utils/recordings/99_leak.yaml", "authorization-header"),
+        ("course_utils/recordings/99_leak.yaml", "bearer-token"),
+        ("course_utils/recordings/99_header.yaml", "authorization-header"),
+        ("course_utils/recordings/99_bearer.yaml", "bearer-token"),
+    }
+
+
+def test_scanner_flags_a_masked_key_in_an_output_only(tmp_path):
+    masked = "sk-or-v1-" + secrets.token_hex(2)[:3] + "..." + secrets.token_hex(2)[:3]
+    found = _scan_planted(tmp_path, {"notebooks/99_masked.ipynb": _notebook_with_output(f"label: {masked}"),
+                                     "docs/masked.md": f"The key list shows labels like {masked}.\n"})
+    assert found == {("notebooks/99_masked.ipynb", "sk-or-in-output")}
+
+
+def test_scanner_accepts_the_course_texts_about_keys(tmp_path):
+    texts = [DOCUMENT_PLACEHOLDER, *KEY_MESSAGES.values(), *(m["cause"] for m in MESSAGES.values()),
+             "api_key = \"sk-or-v1-…\"", "Bearer [REDACTED]"]
+    found = _scan_planted(tmp_path, {
+        "notebooks/99_texts.ipynb": _notebook_with_output("\n".join(texts)),
+        "course_utils/recordings/99_clean.yaml": _cassette("      content-type:\n      - application/json\n"),
+    })
+    assert found == set()
+
+
+def test_git_lists_new_files_for_the_scan(tmp_path):
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / ".gitignore").write_text(".env\n", encoding="utf-8")
+    (tmp_path / ".env").write_text(f"OPENROUTER_API_KEY={_planted_key()}\n", encoding="utf-8")
+    (tmp_path / "new.py").write_text(f'KEY = "{_planted_key()}"\n', encoding="utf-8")
+    names = repo_files(tmp_path)
+    assert names == [".gitignore", "new.py"]
+    assert {f.rule for f in scan(tmp_path, names)} == {"openrouter-key", "sk-or-token"}
