@@ -33,7 +33,7 @@ def history(clean_env, capsys):
 def test_right_answer(history, capsys):
     messages, reply, _ = history
     messages += [{"role": "assistant", "content": reply}, {"role": "user", "content": THIRD}]
-    assert check("05-1", messages) is True
+    assert check("05-1", messages)
     assert "正解です" in capsys.readouterr().out
 
 
@@ -45,7 +45,7 @@ def test_right_answer(history, capsys):
 def test_wrong_roles_print_a_hint(history, capsys, role_reply, role_question, hint):
     messages, reply, _ = history
     messages += [{"role": role_reply, "content": reply}, {"role": role_question, "content": THIRD}]
-    assert check("05-1", messages) is False
+    assert not check("05-1", messages)
     out = capsys.readouterr().out
     assert "ヒント" in out and hint in out
 
@@ -53,16 +53,16 @@ def test_wrong_roles_print_a_hint(history, capsys, role_reply, role_question, hi
 def test_message_object_instead_of_text(history, capsys):
     messages, _, completion = history
     messages += [completion.choices[0].message, {"role": "user", "content": THIRD}]
-    assert check("05-1", messages) is False
+    assert not check("05-1", messages)
     assert "message.content" in capsys.readouterr().out
 
 
 def test_missing_question_and_repeated_cell(history, capsys):
     messages, reply, _ = history
-    assert check("05-1", messages + [{"role": "assistant", "content": reply}]) is False
+    assert not check("05-1", messages + [{"role": "assistant", "content": reply}])
     assert "あと1件" in capsys.readouterr().out
     twice = messages + [{"role": "assistant", "content": reply}, {"role": "user", "content": THIRD}] * 2
-    assert check("05-1", twice) is False
+    assert not check("05-1", twice)
     assert "実行し直して" in capsys.readouterr().out
 
 
@@ -72,4 +72,4 @@ def test_solution_runs_and_is_right(history, capsys):
     out = capsys.readouterr().out
     assert out.startswith("解答例（演習 05-1")
     exec(out.split("\n", 1)[1], {"messages": messages, "reply": reply})
-    assert check("05-1", messages) is True
+    assert check("05-1", messages)

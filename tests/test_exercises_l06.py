@@ -29,13 +29,13 @@ def _by(results, name):
 
 def test_right_answer(results, capsys):
     fewest = _by(results, "completion_tokens")[0]
-    assert check("06-1", (fewest, results)) is True
+    assert check("06-1", (fewest, results))
     assert "正解です" in capsys.readouterr().out
 
 
 def test_most_tokens_prints_a_hint(results, capsys):
     most = _by(results, "completion_tokens")[-1]
-    assert check("06-1", (most, results)) is False
+    assert not check("06-1", (most, results))
     out = capsys.readouterr().out
     assert "ヒント" in out and "min" in out
 
@@ -44,19 +44,19 @@ def test_most_tokens_prints_a_hint(results, capsys):
     (None, "None のまま"), ("openai/gpt-5", "入っていません"), (3.5, "文字列"),
 ])
 def test_wrong_answers_print_a_hint(results, capsys, answer, hint):
-    assert check("06-1", (answer, results)) is False
+    assert not check("06-1", (answer, results))
     out = capsys.readouterr().out
     assert "ヒント" in out and hint in out
 
 
 def test_token_count_instead_of_id(results, capsys):
     fewest = _by(results, "completion_tokens")[0]
-    assert check("06-1", (results[fewest].usage.completion_tokens, results)) is False
+    assert not check("06-1", (results[fewest].usage.completion_tokens, results))
     assert "トークン数ではなく" in capsys.readouterr().out
 
 
 def test_answer_without_results(results, capsys):
-    assert check("06-1", _by(results, "completion_tokens")[0]) is False
+    assert not check("06-1", _by(results, "completion_tokens")[0])
     assert "(答え, results)" in capsys.readouterr().out
 
 
@@ -66,4 +66,4 @@ def test_solution_runs_and_is_right(results, capsys):
     assert out.startswith("解答例（演習 06-1")
     namespace = {"results": results}
     exec(out.split("\n", 1)[1], namespace)
-    assert check("06-1", (namespace["fewest"], results)) is True
+    assert check("06-1", (namespace["fewest"], results))
