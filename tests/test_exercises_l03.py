@@ -24,7 +24,7 @@ def paid_pricing() -> tuple[float, float]:
 
 def test_cost_right_answer_by_hand(replayed, capsys):
     prompt, completion = paid_pricing()
-    assert exercises.check("03-1", prompt * 1000 + completion * 500) is True
+    assert bool(exercises.check("03-1", prompt * 1000 + completion * 500)) is True
     assert "正解です！" in capsys.readouterr().out
 
 
@@ -41,7 +41,7 @@ def test_cost_right_answer_matches_estimate_cost(replayed):
     (lambda p, c: 1.0, "float() で数に直し"),
 ])
 def test_cost_wrong_answers_get_specific_hints(replayed, capsys, make_answer, expected):
-    assert exercises.check("03-1", make_answer(*paid_pricing())) is False
+    assert bool(exercises.check("03-1", make_answer(*paid_pricing()))) is False
     out = capsys.readouterr().out
     assert "もう一息です。ヒント:" in out and expected in out
     assert "解答例" not in out
@@ -50,8 +50,8 @@ def test_cost_wrong_answers_get_specific_hints(replayed, capsys, make_answer, ex
 def test_cheapest_right_answer(replayed, capsys):
     rows = catalog.models_table(replayed, min_context=l03.MIN_CONTEXT, sort="price")
     answer = [r for r in rows if not r.free][0]
-    assert exercises.check("03-2", answer.id) is True
-    assert exercises.check("03-2", answer) is True  # a table row is accepted too
+    assert bool(exercises.check("03-2", answer.id)) is True
+    assert bool(exercises.check("03-2", answer)) is True  # a table row is accepted too
     assert "正解です！" in capsys.readouterr().out
 
 
@@ -72,7 +72,7 @@ def test_cheapest_wrong_answers_get_specific_hints(replayed, capsys):
     cases = [("", "文字列で"), ("no/such-model", "カタログにない"), (free_long, "無料モデル"),
              (cheapest_any, "100万に届きません"), (pricier, "もっと安い")]
     for answer, expected in cases:
-        assert exercises.check("03-2", answer) is False
+        assert bool(exercises.check("03-2", answer)) is False
         out = capsys.readouterr().out
         assert "もう一息です。ヒント:" in out and expected in out, (answer, out)
 
