@@ -16,7 +16,7 @@ def replayed(clean_env):
 
 def test_fallback_list_right(replayed, capsys):
     answer = {"models": [MODELS.free, MODELS.small_free, MODELS.open_model]}
-    assert exercises.check("07-1", answer) is True
+    assert exercises.check("07-1", answer)
     assert "正解です" in capsys.readouterr().out
 
 
@@ -30,7 +30,7 @@ def test_fallback_list_right(replayed, capsys):
     ({"models": [MODELS.free, MODELS.small_free, MODELS.open_model, MODELS.large_free]}, "余分"),
 ])
 def test_fallback_list_wrong_gives_hint(replayed, capsys, answer, hint):
-    assert exercises.check("07-1", answer) is False
+    assert not exercises.check("07-1", answer)
     out = capsys.readouterr().out
     assert "ヒント" in out and hint in out
 
@@ -40,8 +40,8 @@ def test_budget_right_from_catalogue_prices(replayed, capsys):
     usd = catalog.estimate_cost(MODELS.paid, b["prompt_tokens"], b["completion_tokens"])
     answer = catalog.usd_to_jpy(usd * b["students"] * b["requests_each"], b["yen_per_usd"])
     assert answer > 0
-    assert exercises.check("07-2", answer) is True
-    assert exercises.check("07-2", round(answer, 2)) is True
+    assert exercises.check("07-2", answer)
+    assert exercises.check("07-2", round(answer, 2))
     assert "正解です" in capsys.readouterr().out
 
 
@@ -54,7 +54,7 @@ def test_budget_right_from_catalogue_prices(replayed, capsys):
 ])
 def test_budget_wrong_gives_hint(replayed, capsys, transform, hint):
     answer = transform(l07.expected_budget_yen(), l07.BUDGET)
-    assert exercises.check("07-2", answer) is False
+    assert not exercises.check("07-2", answer)
     out = capsys.readouterr().out
     assert "ヒント" in out and hint in out
 
