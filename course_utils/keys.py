@@ -31,7 +31,7 @@ KEY_MESSAGES = {
                      "https://openrouter.ai/settings/keys で OpenRouter のキーを作ってください。",
     "truncated": "APIキーが途中で切れているようです（OpenRouter のキーは「sk-or-v1-」の後に英数字が64文字続きます）。"
                  "コピーし直すか、コピーできない場合は新しいキーを作ってください。",
-    "not_openrouter": "OpenRouter のAPIキーの形ではありません（「sk-or-v1-」で始まるはずです）。"
+    "not_openrouter": "OpenRouter のAPIキーの形式ではありません（OpenRouter のキーは「sk-or-v1-」で始まります）。"
                       "https://openrouter.ai/settings/keys で作ったキーを貼り付けてください。",
     "missing": "APIキーが設定されていません。.env に OPENROUTER_API_KEY を書くか、"
                "course_utils.ask_api_key() で入力してください（キーがなくても再生モードで学習できます）。",

@@ -12,10 +12,10 @@ LIVE, REPLAY, RECORD = "live", "replay", "record"
 
 # Learner-facing notes about how the mode was chosen.
 MODE_NOTES = {
-    "bad_value": "COURSE_MODE={value!r} は使えない値です（live / replay / record のどれか）。自動で選びます。",
+    "bad_value": "COURSE_MODE={value!r} は使えない値です（live / replay / record のどれかを指定します）。モードは自動で選びます。",
     "live_without_key": "COURSE_MODE=live が指定されていますが、使えるAPIキーがないため再生モードで続けます。",
     "key_problem": "APIキーに問題があるため、再生モードで続けます: {problem}",
-    "record_without_key": "COURSE_MODE=record（録音）には、正しい形式のAPIキーが必要です。"
+    "record_without_key": "録音モード（COURSE_MODE=record）には、正しい形式のAPIキーが必要です。"
                           ".env に OPENROUTER_API_KEY を設定してから、もう一度実行してください。",
 }
 
