@@ -27,6 +27,8 @@ KEY_MESSAGES = {
     "quotes": "APIキーが引用符（\" や '）で囲まれたまま渡されています。引用符を外したキーだけを設定してください。",
     "placeholder": "APIキーが教材の見本の文字（「ここにあなたのAPIキーを貼り付けてください」）のままです。"
                    "OpenRouter の Keys ページで作ったキーに置き換えてください。",
+    "non_ascii": "APIキーに全角文字や日本語が混ざっています。キーは半角の英数字と「-」だけです。"
+                 "日本語入力をオフにして、Keys ページからコピーし直してください。",
     "other_service": "これは OpenRouter ではなく {service} のキーのようです。OpenRouter のキーは「sk-or-v1-」で始まります。"
                      "https://openrouter.ai/settings/keys で OpenRouter のキーを作ってください。",
     "truncated": "APIキーが途中で切れているようです（OpenRouter のキーは「sk-or-v1-」の後に英数字が64文字続きます）。"
@@ -66,8 +68,10 @@ def validate_key(key: str | None) -> None:
         fail("whitespace")
     if key[0] in "\"'" or key[-1] in "\"'":
         fail("quotes")
-    if key == DOCUMENT_PLACEHOLDER or not key.isascii():
+    if key == DOCUMENT_PLACEHOLDER or "ここに" in key:
         fail("placeholder")
+    if not key.isascii():
+        fail("non_ascii")
     if key.startswith("sk-or-"):
         if not _OPENROUTER_KEY.fullmatch(key):
             fail("truncated" if len(key) < _OPENROUTER_KEY_LENGTH else "not_openrouter")

@@ -32,6 +32,8 @@ def test_well_formed_key_passes():
     (" " + FAKE_KEY, "whitespace", "空白"),
     ('"' + FAKE_KEY + '"', "quotes", "引用符"),
     (keys.DOCUMENT_PLACEHOLDER, "placeholder", "見本"),
+    ("sk-or-v1-ここにキー", "placeholder", "見本"),
+    (FAKE_KEY[:-1] + "０", "non_ascii", "全角"),
     ("sk-proj-" + "a" * 40, "other_service", "OpenAI"),
     ("sk-ant-api03-" + "a" * 40, "other_service", "Anthropic"),
     (FAKE_KEY[:30], "truncated", "途中で切れて"),
