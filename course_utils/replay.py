@@ -131,13 +131,26 @@ class LibraryPersister:
     def save_cassette(cassette_path, cassette_dict, serializer):
         from vcr.serialize import serialize
 
-        data = serialize(cassette_dict, serializer)
+        data = serialize(_without_retries(cassette_dict), serializer)
         path = Path(cassette_path)
         key = os.environ.get(KEY_VAR)
         if (key and key in data) or "sk-or-" in data or "Bearer " in data:
             raise RuntimeError(UNSAFE_RECORDING.format(path=path.name))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(data, encoding="utf-8")
+
+
+def _without_retries(cassette_dict: dict) -> dict:
+    """Drop an interaction identical to the one just before it: `openai` retried a 429/5xx while recording."""
+    kept: dict = {"requests": [], "responses": []}
+    previous = None
+    for request, response in zip(cassette_dict["requests"], cassette_dict["responses"]):
+        current = (request.method, request.uri, request.body, sorted(request.headers.items()), repr(response))
+        if current != previous:
+            kept["requests"].append(request)
+            kept["responses"].append(response)
+        previous = current
+    return {**cassette_dict, **kept}
 
 
 def recorded_chats(requests) -> list[tuple[str, str]]:

@@ -143,10 +143,14 @@ def test_replayed_errors_are_not_retried(recordings, monkeypatch, httpserver):
     monkeypatch.setenv(MODE_VAR, "record")
     monkeypatch.setenv(BASE_URL_VAR, httpserver.url_for("/api/v1"))
     course_utils.setup("limits", quiet=True)
-    with pytest.raises(openai.RateLimitError):
-        OpenAI(api_key=FAKE_KEY, base_url=course_utils.BASE_URL, max_retries=0).chat.completions.create(
+    monkeypatch.setattr(OpenAI, "_sleep_for_retry", lambda self, **kw: None, raising=False)
+    with pytest.raises(openai.RateLimitError):  # retried twice while recording, as a learner's client would
+        OpenAI(api_key=FAKE_KEY, base_url=course_utils.BASE_URL).chat.completions.create(
             model="m", messages=MESSAGES)
+    assert len(httpserver.log) == 3
     replay.stop()
+    recording = (recordings / "limits.recording-in-progress.yaml").read_text(encoding="utf-8")
+    assert recording.count("- request:") == 1  # the retries' identical interactions are not stored
     (recordings / "limits.recording-in-progress.yaml").rename(recordings / "limits.yaml")
     go_replay(monkeypatch)
     calls = []
