@@ -1,12 +1,13 @@
-"""JupyterLab in headless Chromium: run the widgets demo notebook in replay mode, pick, send, watch it stream.
+"""JupyterLab in headless Chromium: run lesson 04 in replay mode, pick a model, send a recorded prompt, watch it stream.
 
-A send is recorded first (in this process, against the loopback server) into a temporary recordings
-folder; JupyterLab then runs with no key and COURSE_MODE=replay, so the kernel talks to nobody.
+JupyterLab runs with no key, COURSE_MODE=replay and the shipped recordings, so the kernel talks to nobody.
+It serves a copy of the lesson from a temporary folder, so nothing can save over the committed notebook.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -15,23 +16,33 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
+import course_utils
 from course_utils.widgets import TEXT
-from tests.test_widgets import STREAM_MODEL, STREAM_TEXT, keep_course_state, record_send, serve_catalogue
+from fake_openrouter.answers import AnswerBook
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "tests" / "notebooks" / "widgets_demo.ipynb"
+LESSON = Path("notebooks") / "04_python_api.ipynb"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+SHOT = ARTIFACTS / "04_python_api-sender.png"
 CHROMIUM = "/usr/lib/chromium/chromium"  # the real binary; /usr/bin/chromium is a shell wrapper
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PROMPT = "挨拶して"
+# The prompt the lesson's sender section sends (recorded in course_utils/recordings/04_python_api.yaml).
+PROMPT = "APIキーを安全に扱うコツを、短い箇条書きで3つ教えてください。"
 SERVER_START_SECONDS = 60
-# No "get notified about Jupyter news?" toast over the widgets.
-LAB_SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"}}
+LAB_SETTINGS = {
+    # No "get notified about Jupyter news?" toast over the widgets.
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+    # Every cell in the DOM (no virtual scrolling), so the whole long lesson can be waited on and clicked.
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    # The run-all outputs stay in the browser; the served copy is never saved.
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+}
 # Wait until the notebook's kernel session is settled (JupyterLab may replace the first kernel), then run all.
 RUN_ALL_WHEN_READY = """async () => {
     const panel = window.jupyterapp.shell.currentWidget;
@@ -40,8 +51,16 @@ RUN_ALL_WHEN_READY = """async () => {
     await panel.sessionContext.session.kernel.info;
     await window.jupyterapp.commands.execute('notebook:run-all-cells');
 }"""
+ALL_CELLS_RAN = """(count) => {
+    const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(e => e.textContent.trim());
+    return p.length === count && p.every(t => /\\[\\d+\\]/.test(t)); }"""
+WATCH_ANSWER = """() => { window.answers = [];
+    const box = document.querySelector('.course-answer');
+    new MutationObserver(() => window.answers.push(box.textContent)).observe(
+        box, {subtree: true, childList: true, characterData: true}); }"""
+STDERR = "application/vnd.jupyter.stderr"
 COURSE_VARS = ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "COURSE_MODE", "COURSE_NOTEBOOK",
-               "COURSE_RECORDINGS_DIR", "JPY_SESSION_NAME")
+               "COURSE_RECORDINGS_DIR", "COURSE_NO_DOTENV", "JPY_SESSION_NAME")
 
 
 @pytest.fixture
@@ -61,35 +80,31 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _lab_env(home: Path, recordings: Path) -> dict[str, str]:
+def _lab_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in COURSE_VARS}
     settings = home / "settings"
     for name, values in LAB_SETTINGS.items():
         path = settings / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values), encoding="utf-8")
-    env.update(COURSE_MODE="replay", COURSE_RECORDINGS_DIR=str(recordings), PYTHONPATH=str(ROOT),
+    env.update(COURSE_MODE="replay", COURSE_NO_DOTENV="1", PYTHONPATH=str(ROOT),
                JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
                JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"))
     return env
 
 
 @pytest.fixture
-def lab(tmp_path, clean_env, monkeypatch, httpserver):
-    """A recorded send, then `jupyter lab` (replay mode, no key) on 127.0.0.1 with a random port and token."""
-    keep_course_state(monkeypatch)
-    serve_catalogue(httpserver, monkeypatch)
-    recordings = tmp_path / "recordings"
-    record_send(httpserver, monkeypatch, recordings, PROMPT)
+def lab(tmp_path):
+    """`jupyter lab` (replay mode, no key, shipped recordings) on 127.0.0.1 with a random port and token."""
     root = tmp_path / "root"
-    root.mkdir()
-    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
+    (root / LESSON.parent).mkdir(parents=True)
+    shutil.copy(ROOT / LESSON, root / LESSON)
     port, token = _free_port(), os.urandom(12).hex()
     log = (tmp_path / "lab.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True"],
-        env=_lab_env(tmp_path, recordings), stdout=log, stderr=subprocess.STDOUT)
+        env=_lab_env(tmp_path), stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + SERVER_START_SECONDS
@@ -112,56 +127,58 @@ def lab(tmp_path, clean_env, monkeypatch, httpserver):
         log.close()
 
 
-def test_widgets_demo_streams_a_recorded_answer(lab, chromium):
+def test_lesson_04_sender_streams_a_recorded_answer(lab, chromium):
     from playwright.sync_api import expect, sync_playwright
 
     url, token = lab
+    code_cells = sum(c.cell_type == "code" for c in nbformat.read(ROOT / LESSON, as_version=4).cells)
+    free, paid = course_utils.MODELS.free, course_utils.MODELS.paid
+    answer = AnswerBook().find(free, PROMPT).text
     started = time.monotonic()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True, timeout=30_000)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1500}, locale="ja-JP")
+            page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="ja-JP")
             page.set_default_timeout(20_000)
-            page.goto(f"{url}/lab/tree/{NOTEBOOK.name}?token={token}", timeout=60_000)
+            page.goto(f"{url}/lab/tree/{LESSON.as_posix()}?token={token}", timeout=60_000)
             page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
             page.evaluate(RUN_ALL_WHEN_READY)
-            page.wait_for_function("""() => {
-                const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
-                    .map(e => e.textContent.trim());
-                return p.length === 3 && p.every(t => /\\[\\d+\\]/.test(t)); }""", timeout=60_000)
+            page.wait_for_function(ALL_CELLS_RAN, arg=code_cells, timeout=120_000)
             expect(page.get_by_text("【再生モード】")).to_be_visible()
+            expect(page.locator(f".jp-OutputArea-output[data-mime-type='{STDERR}']")).to_have_count(0)
 
-            for label, shown in ((TEXT["maker"], TEXT["maker_all"]),
-                                 (TEXT["max_price"], TEXT["max_price_options"][0][0]),
-                                 (TEXT["min_context"], TEXT["min_context_options"][0][0])):
-                box = page.locator(".widget-dropdown", has=page.locator("label", has_text=label))
-                expect(box.locator("select")).to_have_value(shown)  # a filter box is never blank
-            page.get_by_placeholder(TEXT["search_hint"]).fill("lfm")
-            option = page.locator(".widget-select select option", has_text=STREAM_MODEL)
-            page.locator(".widget-select select").select_option(value=option.get_attribute("value"))
-            expect(page.locator("code", has_text=STREAM_MODEL)).to_be_visible()
+            # The picker's choice is shown under its list and fills the sender's model box.
+            chosen = page.locator(".widget-html", has_text=TEXT["chosen"].split("<")[0].strip()).locator("code")
+            model_label = page.locator("label", has_text=re.compile(f"^{TEXT['model']}$"))
+            model_box = page.locator(".widget-text", has=model_label)
+            models = page.locator(".widget-select select")
+            for model in (paid, free):
+                option = models.locator("option", has_text=f"｜ {model}").first
+                models.select_option(value=option.get_attribute("value"))
+                expect(chosen).to_have_text(model)
+                expect(model_box.locator("input")).to_have_value(model)
 
             examples = page.locator(".widget-dropdown", has=page.locator("label", has_text=TEXT["recorded_prompts"]))
-            examples.locator("select").select_option(value=f"{STREAM_MODEL}: {PROMPT}")
-            expect(page.locator(".widget-textarea textarea").nth(1)).to_have_value(PROMPT)
+            examples.locator("select").select_option(value=f"{free}: {PROMPT}")
+            expect(page.get_by_placeholder(TEXT["prompt_hint"])).to_have_value(PROMPT)
 
-            page.evaluate("""() => { window.answers = [];
-                new MutationObserver(() => window.answers.push(
-                    document.querySelector('.course-answer').textContent)).observe(
-                    document.querySelector('.course-answer'), {subtree: true, childList: true,
-                                                                characterData: true}); }""")
+            page.evaluate(WATCH_ANSWER)
             page.get_by_role("button", name=TEXT["send"]).click()
-            expect(page.locator(".course-answer")).to_have_text(STREAM_TEXT, timeout=15_000)
-            expect(page.locator(".course-status")).to_contain_text("トークン: 入力 16", timeout=15_000)
-            seen = set(page.evaluate("window.answers"))
-            assert len(seen - {""}) >= 3, f"the answer did not stream in pieces: {seen}"
+            expect(page.locator(".course-answer")).to_have_text(answer, timeout=30_000)
+            status = page.locator(".course-status")
+            expect(status).to_contain_text(re.compile(r"トークン: 入力 \d+ ／ 出力 \d+"), timeout=15_000)
+            expect(status).to_contain_text(TEXT["finish"]["stop"])
+            seen = [t for t in dict.fromkeys(page.evaluate("window.answers")) if t]
+            assert len(seen) >= 3, f"the answer did not stream in pieces: {seen}"
+            assert all(answer.startswith(t) for t in seen), "a partial answer is not a prefix of the final one"
 
             ARTIFACTS.mkdir(exist_ok=True)
-            page.locator(".course-status").scroll_into_view_if_needed()
-            page.screenshot(path=str(ARTIFACTS / "widgets_demo.png"))
+            # The picker's first row at the top: the picker, the sender and the streamed answer in one shot.
+            page.locator(".widget-toggle-buttons").evaluate("e => e.scrollIntoView({block: 'start'})")
+            page.screenshot(path=str(SHOT))
         except Exception:
             ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "widgets_demo-failed.png"))
+            page.screenshot(path=str(SHOT.with_name(SHOT.stem + "-failed.png")))
             raise
         finally:
             browser.close()
