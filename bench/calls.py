@@ -1,0 +1,174 @@
+"""Per-call costs: a replayed `chat.completions.create`, and the course's live client path against a
+plain `openai` client on the same FakeOpenRouter (non-streamed calls, and a stream's first chunk)."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import httpx2
+from openai import OpenAI
+
+import course_utils
+from common import BASE_URL_VAR, KEY_VAR, MODE_VAR, Result, median_ms, offline_replay_env, timed
+from course_utils import replay, widgets
+from fake_openrouter import FakeOpenRouter
+
+REPLAY_GOAL_MS = 2.0
+LIVE_GOAL_RATIO = 1.05
+MESSAGES = [{"role": "user", "content": "日本で一番高い山について、その標高と名前を教えてください。"}]
+
+
+# -- replay ----------------------------------------------------------------------------------------------
+
+def _recorded_calls() -> list[tuple[dict, dict]]:
+    """(request body, recorded response) of every successful non-streamed chat call in the recordings."""
+    calls = []
+    for request, response in replay.active().cassette.data:
+        body = json.loads(request.body) if request.path.endswith("/chat/completions") else {}
+        if body and not body.get("stream") and response["status"]["code"] == 200:
+            calls.append((body, response))
+    return calls
+
+
+def _create(client: OpenAI, body: dict) -> Callable[[], object]:
+    """A call of `create` that sends exactly `body`."""
+    rest = {k: v for k, v in body.items() if k not in ("model", "messages")}
+    return lambda: client.chat.completions.create(model=body["model"], messages=body["messages"], extra_body=rest)
+
+
+def _mock_client(response: dict) -> OpenAI:
+    """A client whose transport hands back `response` at once: openai's own cost, no replay."""
+    content = response["body"]["string"]
+    content = content.encode("utf-8") if isinstance(content, str) else content
+    headers = {"content-type": "application/json"}
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200, headers=headers, content=content))
+    return OpenAI(base_url=course_utils.BASE_URL, api_key="unused", http_client=httpx2.Client(transport=transport))
+
+
+def run_replay(repeat: int) -> tuple[list[Result], list[str]]:
+    with offline_replay_env():
+        course_utils.setup(quiet=True)
+        try:
+            calls = _recorded_calls()
+            interactions = len(replay.active().cassette.data)
+            client = OpenAI(base_url=course_utils.BASE_URL, api_key=os.environ[KEY_VAR])
+            per_call = [timed(_create(client, body), repeat) for body, _ in calls]
+        finally:
+            replay.stop()
+        floor = [timed(_create(_mock_client(response), body), repeat) for body, response in calls]
+    every = [s for samples in per_call for s in samples]
+    notes = [f"vcrpy compares each request with the recorded interactions in order, twice per call: the call "
+             f"recorded first takes {median_ms(per_call[0]):.2f} ms, the one recorded last "
+             f"{median_ms(per_call[-1]):.2f} ms; openai's own work is {median_ms(sum(floor, [])):.2f} ms."]
+    results = [
+        Result("Replayed `chat.completions.create`, per call (all recorded calls)", median_ms(every),
+               REPLAY_GOAL_MS, "ms", f"{len(calls)} recorded non-streamed calls × {repeat}; "
+                                     f"{interactions} recorded interactions in all"),
+        Result("… the call recorded last (slowest to match)", median_ms(per_call[-1]), REPLAY_GOAL_MS, "ms"),
+        Result("… the same calls without replay (httpx2.MockTransport: openai's own cost, reference)",
+               median_ms(sum(floor, [])), None, "ms"),
+    ]
+    return results, notes
+
+
+# -- live ------------------------------------------------------------------------------------------------
+
+@contextmanager
+def _live() -> Iterator[FakeOpenRouter]:
+    """Live mode (setup() with a fake key built here) against FakeOpenRouter."""
+    saved = dict(os.environ)
+    with FakeOpenRouter() as server:
+        os.environ.pop(MODE_VAR, None)
+        os.environ.update({KEY_VAR: "sk-or-v1-" + secrets.token_hex(32), BASE_URL_VAR: server.base_url})
+        try:
+            course_utils.setup(quiet=True)
+            assert course_utils.MODE == "live"
+            yield server
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+
+def _paired(plain: Callable[[], object], course: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median ms of each, timed alternately so that load changes affect both alike."""
+    plain_samples, course_samples = [], []
+    for _ in range(repeat):
+        plain_samples += timed(plain, 1)
+        course_samples += timed(course, 1)
+    return median_ms(plain_samples), median_ms(course_samples)
+
+
+def _lesson_call(client: OpenAI) -> None:
+    """A lesson's call through the course helpers: kindly() around it, check_completion() on it."""
+    with course_utils.kindly():
+        course_utils.check_completion(client.chat.completions.create(model=course_utils.MODELS.free,
+                                                                     messages=MESSAGES))
+
+
+def _first_chunk(client: OpenAI) -> tuple[float, int]:
+    """Seconds until the first chunk with text arrives from a plain stream, and how many chunks carry text."""
+    started = time.perf_counter()
+    first, pieces = None, 0
+    for chunk in client.chat.completions.create(model=course_utils.MODELS.free, messages=MESSAGES, stream=True):
+        if chunk.choices and chunk.choices[0].delta.content:
+            first = first or time.perf_counter() - started
+            pieces += 1
+    return first, pieces
+
+
+def _sender_first_update(sender: widgets.PromptSender) -> tuple[float, int]:
+    """Seconds from 送信 until the answer area first shows text, and how many times it was redrawn."""
+    shown: list[float] = []
+
+    def watch(change: dict) -> None:
+        if change["new"]:
+            shown.append(time.perf_counter())
+
+    sender.answer.observe(watch, names="value")
+    started = time.perf_counter()
+    sender.send()
+    sender.answer.unobserve(watch, names="value")
+    return shown[0] - started, sender.updates
+
+
+def run_live(repeat: int) -> tuple[list[Result], list[str]]:
+    with _live() as server:
+        plain = OpenAI(base_url=server.base_url, api_key=os.environ[KEY_VAR])
+        lesson = OpenAI(base_url=course_utils.BASE_URL, api_key=os.environ[KEY_VAR])
+        create = _create(plain, {"model": course_utils.MODELS.free, "messages": MESSAGES})
+        create()  # warm up the connection and the catalogue cache
+        widgets._ask(course_utils.MODELS.free, MESSAGES)
+        plain_ms, lesson_ms = _paired(create, lambda: _lesson_call(lesson), repeat)
+        _, widget_ms = _paired(create, lambda: widgets._ask(course_utils.MODELS.free, MESSAGES), repeat)
+        sender = widgets.prompt_sender()
+        sender.model.value, sender.prompt.value = course_utils.MODELS.free, MESSAGES[0]["content"]
+        _sender_first_update(sender)
+        firsts, updates = [], []
+        for _ in range(max(repeat // 4, 5)):
+            first, pieces = _first_chunk(plain)
+            shown, redraws = _sender_first_update(sender)
+            firsts.append((first, shown))
+            updates.append((pieces, redraws))
+        construct_ms = median_ms(timed(lambda: OpenAI(base_url=server.base_url, api_key="unused"), 20))
+    first_plain = statistics.median(f for f, _ in firsts) * 1000
+    first_sender = statistics.median(s for _, s in firsts) * 1000
+    every_chunk = all(pieces == redraws for pieces, redraws in updates)
+    results = [
+        Result("Live, non-streamed: lesson call (`kindly()` + `check_completion`) / plain client",
+               lesson_ms / plain_ms, LIVE_GOAL_RATIO, "×",
+               f"{lesson_ms:.2f} ms vs {plain_ms:.2f} ms, median of {repeat}"),
+        Result("Live, non-streamed: comparison widget's call (`widgets._ask`, new client per call) / plain client",
+               widget_ms / plain_ms, LIVE_GOAL_RATIO, "×", f"{widget_ms:.2f} ms vs {plain_ms:.2f} ms"),
+        Result("Live, streamed: prompt sender's first text on screen / plain client's first text chunk",
+               first_sender / first_plain, LIVE_GOAL_RATIO, "×",
+               f"{first_sender:.2f} ms vs {first_plain:.2f} ms; redrawn once per text chunk: "
+               f"{'yes' if every_chunk else 'NO'} ({updates[0][1]} redraws for {updates[0][0]} chunks)"),
+    ]
+    notes = [f"Constructing an `OpenAI` client takes {construct_ms:.1f} ms here (httpx2 builds its SSL context); "
+             "a path that builds a client per call pays it on every call."]
+    return results, notes

@@ -1,0 +1,66 @@
+"""What every benchmark shares: the result record, timing helpers and the offline course environment."""
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+DATA = Path(__file__).resolve().parent / "data"
+
+# The course's environment variables (course_utils.config); the bench never reads a key or a .env.
+KEY_VAR, BASE_URL_VAR, MODE_VAR, NO_DOTENV_VAR = ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "COURSE_MODE",
+                                                  "COURSE_NO_DOTENV")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One measured row of RESULTS.md. `ratio` = measured / goal (<= 1 meets the goal); no goal: reference only."""
+
+    name: str
+    measured: float
+    goal: float | None
+    unit: str
+    detail: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.goal is None else self.measured / self.goal
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.goal is None else self.measured <= self.goal
+
+
+def median_ms(samples: list[float]) -> float:
+    """Median of durations in seconds, in milliseconds."""
+    return statistics.median(samples) * 1000
+
+
+def timed(function: Callable[[], object], repeat: int) -> list[float]:
+    """Durations (seconds) of `repeat` calls of `function`."""
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+@contextmanager
+def offline_replay_env() -> Iterator[None]:
+    """Replay mode with no key, no .env and the default base URL, for this process and its kernels."""
+    saved = dict(os.environ)
+    for name in (KEY_VAR, BASE_URL_VAR):
+        os.environ.pop(name, None)
+    os.environ.update({MODE_VAR: "replay", NO_DOTENV_VAR: "1"})
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
