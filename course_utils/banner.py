@@ -11,9 +11,9 @@ BANNER = {
     ),
     "replay": (
         "【再生モード】収録済みの応答を再生しています。OpenRouter には何も送信しません。",
-        "・収録データは見本です。モデル一覧と価格は OpenRouter の実際の公開データ（{catalogue_date} 時点）、"
+        "・収録データは見本です。モデル一覧と料金は OpenRouter の実際の公開データ（{catalogue_date} 時点）、"
         "AIの応答文は API の形式に沿って作った例（{recorded_at} 付）で、実際の応答とは異なります。",
-        "・ライブで試すには: .env に OPENROUTER_API_KEY を設定し、このセルをもう一度実行してください。",
+        "・ライブモードで試すには: .env に OPENROUTER_API_KEY を設定し、このセルをもう一度実行してください。",
         "・講師向け（再収録）: python -m course_utils record notebooks/",
     ),
     "record": (

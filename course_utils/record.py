@@ -82,7 +82,23 @@ def execute(path: Path, on_cell=None, timeout: int = 300):
     if on_cell is not None:
         client.on_cell_executed = lambda **kw: on_cell()
     client.execute()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.outputs)
     return nb
+
+
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive pieces of the same stream: nbclient sometimes splits one print into two."""
+    merged: list = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (last is not None and out.get("output_type") == "stream" and last.get("output_type") == "stream"
+                and out.get("name") == last.get("name")):
+            last["text"] += out["text"]
+        else:
+            merged.append(out)
+    return merged
 
 
 def _interactions(path: Path) -> dict[str, str]:
