@@ -172,6 +172,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "next": "数分待ってから実行し直してください。障害の情報は https://status.openrouter.ai で見られます。",
     },
     # -- network and client ---------------------------------------------------------------------------
+    "malformed_response": {
+        "what": "OpenRouter（または途中の接続先）から、読み取れない形の応答が返ってきました。",
+        "cause": "一時的な障害か、接続先の設定（OPENROUTER_BASE_URL）の誤りで、JSON ではない応答が届いたと考えられます。",
+        "next": "少し待ってから、セルをもう一度実行してください。続くときは OPENROUTER_BASE_URL が正しいか"
+                "（ふだんは https://openrouter.ai/api/v1）を確かめ、別のモデルも試してください。",
+    },
     "connection": {
         "what": "OpenRouter（接続先: {host}）に接続できませんでした。",
         "cause": "インターネットにつながっていないか、学校や会社のネットワークでプロキシなどを通す必要があります。",

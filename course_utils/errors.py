@@ -98,9 +98,21 @@ def kindly() -> Iterator[None]:
 def _caught(exc: BaseException) -> bool:
     """What kindly() explains: course errors, `openai` errors and httpx2 transport errors; nothing else."""
     openai, httpx2 = sys.modules.get("openai"), sys.modules.get("httpx2")
-    return (isinstance(exc, CourseError)
+    return (isinstance(exc, CourseError) or _malformed_response(exc)
             or (openai is not None and isinstance(exc, openai.OpenAIError))
             or (httpx2 is not None and isinstance(exc, httpx2.TransportError)))
+
+
+def _malformed_response(exc: BaseException) -> bool:
+    """A JSON error raised inside `openai` while parsing a response (not the learner's own json.loads)."""
+    if not isinstance(exc, json.JSONDecodeError):
+        return False
+    tb = exc.__traceback__
+    while tb is not None:
+        if f"{os.sep}openai{os.sep}" in tb.tb_frame.f_code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def explain(exc: BaseException) -> Explanation:
@@ -234,6 +246,8 @@ def _classify(exc: BaseException) -> tuple[str, dict[str, str]]:
     """The case code of `exc` and the values its message needs."""
     if isinstance(exc, CourseError):
         return _course_case(exc)
+    if _malformed_response(exc):
+        return "malformed_response", {}
     import httpx2
     import openai
 

@@ -182,7 +182,8 @@ def test_http_error_is_explained(httpserver, client, fake_key, served, case, nee
 
 # Cases whose tests are below rather than in STATUS_CASES.
 OTHER_CASES = {"no_key", "key_malformed", "record_without_key", "prompt_empty", "prompt_too_long", "connection",
-               "client_timeout", "stream_error", "stream_cut", "completion_error", "not_recorded"}
+               "client_timeout", "stream_error", "stream_cut", "completion_error", "not_recorded",
+               "malformed_response"}
 
 
 def test_every_case_has_a_test():
@@ -380,3 +381,13 @@ def test_no_key_material_in_explanations(httpserver, client, fake_key, monkeypat
     exp = failed_call(client)
     for shown in (exp.to_text(), exp._repr_html_(), str(exp)):
         assert fake_key not in shown and not re.search(r"sk-or-v1-[0-9a-f]{6}", shown)
+
+
+def test_malformed_json_body_is_explained_but_learners_json_errors_are_not(httpserver, client):
+    httpserver.expect_request(CHAT, method="POST").respond_with_data("{not json", content_type="application/json")
+    with kindly():
+        client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "hi"}])
+    assert_kind(errors.last_explanation(), "malformed_response", "OPENROUTER_BASE_URL")
+    with pytest.raises(json.JSONDecodeError):
+        with kindly():
+            json.loads("{not json")

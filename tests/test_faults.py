@@ -29,8 +29,6 @@ SLOW = 1.0
 MODEL = course_utils.MODELS.free
 PROMPT = "日本で一番高い山について、その標高と名前を教えてください。"
 MESSAGES_JA = [{"role": "user", "content": PROMPT}]
-MALFORMED_GAP = ("errors.py has no case for a malformed body: openai raises a bare json.JSONDecodeError, "
-                 "which explain() calls `unknown` and kindly() does not catch")
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +93,8 @@ FAULTS = [
     pytest.param("stream-cut", True, "stream_cut", id="stream-cut"),
     pytest.param("stream-error", True, "stream_error", id="stream-error"),
     pytest.param("stream-error", False, "completion_error", id="error-in-body"),
-    pytest.param("malformed-json", False, "malformed_response", id="malformed-json",
-                 marks=pytest.mark.xfail(strict=True, reason=MALFORMED_GAP)),
-    pytest.param("malformed-json", True, "malformed_response", id="malformed-json-stream",
-                 marks=pytest.mark.xfail(strict=True, reason=MALFORMED_GAP)),
+    pytest.param("malformed-json", False, "malformed_response", id="malformed-json"),
+    pytest.param("malformed-json", True, "malformed_response", id="malformed-json-stream"),
 ]
 
 
@@ -152,7 +148,7 @@ def test_default_retries_absorb_one_transient_503(live):
 @pytest.mark.parametrize("kind, case", [
     ("slow", "client_timeout"), ("429-free-per-minute", "rate_minute"), ("502-provider-error", "provider_error"),
     ("reset", "stream_cut"), ("stream-cut", "stream_cut"), ("stream-error", "stream_error"),
-    pytest.param("malformed-json", "malformed_response", marks=pytest.mark.xfail(strict=True, reason=MALFORMED_GAP)),
+    ("malformed-json", "malformed_response"),
 ])
 def test_prompt_sender_explains_a_fault_and_sends_again(quick_widgets, kind, case):
     sender = widgets.prompt_sender()
