@@ -52,7 +52,8 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["test"]:
         return subprocess.call([str(venv_python()), "-m", "pytest", *argv[1:]], cwd=ROOT)
     print(TEXT["open"], flush=True)
-    lab = [str(venv_python()), "-m", "jupyterlab", FIRST_LESSON]
+    # Root at the course folder (not notebooks/), so .env.example and the docs show in the file browser.
+    lab = [str(venv_python()), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", FIRST_LESSON, *argv]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         lab.append("--allow-root")  # containers and CI run as root; Jupyter refuses it otherwise
     return subprocess.call(lab, cwd=ROOT)
