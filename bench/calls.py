@@ -162,7 +162,7 @@ def run_live(repeat: int) -> tuple[list[Result], list[str]]:
         Result("Live, non-streamed: lesson call (`kindly()` + `check_completion`) / plain client",
                lesson_ms / plain_ms, LIVE_GOAL_RATIO, "×",
                f"{lesson_ms:.2f} ms vs {plain_ms:.2f} ms, median of {repeat}"),
-        Result("Live, non-streamed: comparison widget's call (`widgets._ask`, new client per call) / plain client",
+        Result("Live, non-streamed: comparison widget's call (`widgets._ask`) / plain client",
                widget_ms / plain_ms, LIVE_GOAL_RATIO, "×", f"{widget_ms:.2f} ms vs {plain_ms:.2f} ms"),
         Result("Live, streamed: prompt sender's first text on screen / plain client's first text chunk",
                first_sender / first_plain, LIVE_GOAL_RATIO, "×",
