@@ -14,6 +14,10 @@ NOTEBOOK_VAR = "COURSE_NOTEBOOK"  # set by the record command: which recording f
 NO_DOTENV_VAR = "COURSE_NO_DOTENV"  # "1": ignore .env and Colab secrets (the test suite sets it)
 
 RECORDINGS_DIR_VAR = "COURSE_RECORDINGS_DIR"  # tests and the record command's dry runs point elsewhere
+# Seconds the prompt sender waits after each replayed chunk, so a replayed answer visibly streams.
+# Headless runs (the test suite, the record command, the benchmark) set it to 0: nobody is watching.
+REPLAY_PACE_VAR = "COURSE_REPLAY_PACE"
+DEFAULT_REPLAY_PACE = 0.04
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -26,6 +30,15 @@ RECORDED_AT = "2026-08-20"
 def base_url() -> str:
     """The API base URL: OPENROUTER_BASE_URL if set (a school proxy, a test server), else OpenRouter's."""
     return (os.environ.get(BASE_URL_VAR) or DEFAULT_BASE_URL).strip().rstrip("/")
+
+
+def replay_pace() -> float:
+    """Pause per replayed chunk in seconds: COURSE_REPLAY_PACE if it is a number >= 0, else the default."""
+    try:
+        pace = float(os.environ.get(REPLAY_PACE_VAR, DEFAULT_REPLAY_PACE))
+    except ValueError:
+        return DEFAULT_REPLAY_PACE
+    return pace if pace >= 0 else DEFAULT_REPLAY_PACE
 
 
 def recordings_dir() -> Path:

@@ -179,7 +179,7 @@ def record_notebook(path: Path, progress=None) -> str:
         partial.replace(final)
     # Pass 2: the committed outputs are those of a learner with no key (replay mode).
     with _environment(**{config.MODE_VAR: "replay", config.KEY_VAR: None, config.BASE_URL_VAR: None,
-                         config.NOTEBOOK_VAR: None}):
+                         config.NOTEBOOK_VAR: None, config.REPLAY_PACE_VAR: "0"}):
         nb = execute(path, on_cell=(lambda: tick(1)) if tick else None)
     nbformat.write(nb, path)
     return summarise(path.name, diff)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import course_utils
 
-from . import replay
+from . import config, replay
 from .catalog import ModelRow, list_models, makers_count, models_table
 from .catalog import _client  # a plain openai.OpenAI for OpenRouter; KeyProblem when no key is set
 
@@ -80,7 +80,6 @@ TEXT = {
     "columns": ("モデル", "応答時間", "トークン（入力 / 出力）", "料金"),
 }
 
-REPLAY_PACE_SECONDS = 0.04  # pause per chunk in replay mode, so the answer visibly streams
 MAX_COMPARE_WORKERS = 4
 _CREATE_ARGS = ("model", "messages", "temperature", "max_tokens", "stream")
 
@@ -402,7 +401,7 @@ class PromptSender(_Shown):
         return reply
 
     def _show_each(self, stream: Iterable[Any], reply: _Reply) -> Iterator[Any]:
-        pace = REPLAY_PACE_SECONDS if course_utils.MODE == "replay" else 0.0
+        pace = config.replay_pace() if course_utils.MODE == "replay" else 0.0
         for chunk in stream:
             if self._show(chunk, reply):
                 time.sleep(pace)

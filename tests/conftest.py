@@ -13,6 +13,7 @@ for _name in (config.KEY_VAR, config.BASE_URL_VAR, config.NOTEBOOK_VAR, config.R
     os.environ.pop(_name, None)
 os.environ[config.MODE_VAR] = "replay"
 os.environ[config.NO_DOTENV_VAR] = "1"
+os.environ[config.REPLAY_PACE_VAR] = "0"  # headless: no pause per replayed chunk (a test sets its own)
 
 # Built at run time so that no key-shaped literal sits in the repository (the secrets gate scans it).
 FAKE_KEY = "sk-or-v1-" + "0123456789abcdef" * 4

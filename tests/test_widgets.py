@@ -265,6 +265,27 @@ def record_send(server, monkeypatch, folder: Path, prompt: str) -> None:
     replay.recording_path("widgets_demo", in_progress=True).rename(replay.recording_path("widgets_demo"))
 
 
+@pytest.mark.parametrize("setting, expected", [(None, 0.04), ("0.1", 0.1), ("0", None), ("fast", 0.04),
+                                               ("-1", 0.04)])
+def test_replayed_stream_pauses_after_each_text_chunk(server, monkeypatch, tmp_path, setting, expected):
+    """In replay mode the sender pauses COURSE_REPLAY_PACE seconds per text chunk (0: none; bad value: default)."""
+    record_send(server, monkeypatch, tmp_path / "recordings", "挨拶して")
+    monkeypatch.delenv("OPENROUTER_API_KEY")
+    monkeypatch.setenv("COURSE_MODE", "replay")
+    if setting is None:
+        monkeypatch.delenv("COURSE_REPLAY_PACE", raising=False)
+    else:
+        monkeypatch.setenv("COURSE_REPLAY_PACE", setting)
+    course_utils.setup(quiet=True)
+    pauses: list[float] = []
+    monkeypatch.setattr(widgets.time, "sleep", pauses.append)
+    sender = widgets.prompt_sender(widgets.model_picker())
+    sender.model.value, sender.prompt.value = STREAM_MODEL, "挨拶して"
+    sender.send()
+    assert sender.answer.value == widgets._pre(STREAM_TEXT)
+    assert [p for p in pauses if p] == ([] if expected is None else [expected] * STREAM_PIECES)
+
+
 def test_replay_offers_recorded_catalogue_prompts_and_streams(server, monkeypatch, tmp_path):
     """Record one streamed send, then replay it with no key: marks, examples, paced stream, nothing sent."""
     record_send(server, monkeypatch, tmp_path / "recordings", "挨拶して")
