@@ -129,13 +129,18 @@ def get_model(model_id: str) -> dict | None:
 def _recorded_catalogue() -> list[dict]:
     """Models from the /models responses in the recordings (merged by id; never the network)."""
     folder = config.recordings_dir()
-    stamps = tuple((f.name, f.stat().st_mtime_ns) for f in sorted(folder.glob("*.yaml")))
-    return _parse_recorded_catalogue(folder, stamps)
+    try:
+        stamp = folder.stat().st_mtime_ns
+    except OSError:
+        return []
+    return _parse_recorded_catalogue(folder, stamp)
 
 
 @lru_cache(maxsize=1)
-def _parse_recorded_catalogue(folder: Path, stamps: tuple) -> list[dict]:
-    # `stamps` is only the cache key: parsing YAML is slow, and the files change only when re-recorded.
+def _parse_recorded_catalogue(folder: Path, stamp: int) -> list[dict]:
+    # `stamp` (the folder's mtime) is only the cache key: parsing YAML is slow, and recordings change only
+    # when the record command writes a new file and renames it into place, which changes the folder's mtime.
+    # One stat instead of one per file: the prompt checks call this before every request.
     from vcr.persisters.filesystem import CassetteNotFoundError
     from vcr.serializers import yamlserializer
 
