@@ -7,6 +7,7 @@ they are answered from the recordings like any other call.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import time
@@ -164,6 +165,22 @@ def _tokens(count: int | None) -> str:
 
 def _pre(text: str) -> str:
     return f'<div style="white-space: pre-wrap; line-height: 1.6">{html.escape(text)}</div>'
+
+
+def _answer_html(text: str) -> str:
+    """A model's answer as HTML: its Markdown (lists, bold, code, tables) rendered, as chat sites show it.
+
+    Raw HTML in the answer is escaped and javascript:/data: links are disabled (mistune's escape and
+    safe-URL rules), so nothing a model writes runs in the learner's browser.
+    """
+    return f'<div style="line-height: 1.6">{_markdown()(text)}</div>'
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown() -> Callable[[str], str]:
+    import mistune
+
+    return mistune.create_markdown(escape=True, hard_wrap=True, plugins=["strikethrough", "table"])
 
 
 def _usage_value(usage: Any, name: str) -> Any:
@@ -410,7 +427,7 @@ class PromptSender(_Shown):
     def _show(self, part: Any, reply: _Reply) -> bool:
         """Redraw the answer if `part` added text (True), else say the model is thinking if it is."""
         if reply.add(part):
-            self.answer.value, self.updates = _pre(reply.text), self.updates + 1
+            self.answer.value, self.updates = _answer_html(reply.text), self.updates + 1
             self.status.value = TEXT["streaming"]
             return True
         if reply.thinking:
@@ -502,7 +519,7 @@ class Comparison(_Shown):
                     answer = future.result()
                     self.results[answer.model] = answer
                     self.answers[answer.model].value = (_explain_html(answer.error) if answer.error
-                                                        else _pre(answer.text))
+                                                        else _answer_html(answer.text))
         finally:
             self.button.disabled = False
         self.table.value = self._table_html()

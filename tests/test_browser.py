@@ -127,6 +127,11 @@ def lab(tmp_path):
         log.close()
 
 
+def _plain(text: str) -> str:
+    """Text without whitespace or Markdown markers: each streamed state of the answer is a prefix of the last."""
+    return "".join(text.replace("*", "").replace("`", "").split())
+
+
 def test_lesson_04_sender_streams_a_recorded_answer(lab, chromium):
     from playwright.sync_api import expect, sync_playwright
 
@@ -164,13 +169,17 @@ def test_lesson_04_sender_streams_a_recorded_answer(lab, chromium):
 
             page.evaluate(WATCH_ANSWER)
             page.get_by_role("button", name=TEXT["send"]).click()
-            expect(page.locator(".course-answer")).to_have_text(answer, timeout=30_000)
             status = page.locator(".course-status")
-            expect(status).to_contain_text(re.compile(r"トークン: 入力 \d+ ／ 出力 \d+"), timeout=15_000)
+            expect(status).to_contain_text(re.compile(r"トークン: 入力 \d+ ／ 出力 \d+"), timeout=30_000)
             expect(status).to_contain_text(TEXT["finish"]["stop"])
+            # The answer's Markdown is rendered: a list of three items with bold titles, no `**` left.
+            shown = page.locator(".course-answer")
+            expect(shown.locator("li")).to_have_count(3)
+            expect(shown.locator("li strong").first).to_have_text("コードに直接書かない:")
+            assert _plain(shown.text_content()) == _plain(answer)
             seen = [t for t in dict.fromkeys(page.evaluate("window.answers")) if t]
             assert len(seen) >= 3, f"the answer did not stream in pieces: {seen}"
-            assert all(answer.startswith(t) for t in seen), "a partial answer is not a prefix of the final one"
+            assert all(_plain(answer).startswith(_plain(t)) for t in seen), "a partial answer is not a prefix"
 
             ARTIFACTS.mkdir(exist_ok=True)
             # The picker's first row at the top: the picker, the sender and the streamed answer in one shot.

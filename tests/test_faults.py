@@ -157,10 +157,10 @@ def test_prompt_sender_explains_a_fault_and_sends_again(quick_widgets, kind, cas
     sender.send()
     assert shows_case(sender.status.value, case)
     assert "トークン:" not in sender.status.value  # no usage line: the answer is not shown as complete
-    assert sender.answer.value != widgets._pre(full_answer(quick_widgets))
+    assert sender.answer.value != widgets._answer_html(full_answer(quick_widgets))
     assert not sender.button.disabled
     sender.send()
-    assert sender.answer.value == widgets._pre(full_answer(quick_widgets))
+    assert sender.answer.value == widgets._answer_html(full_answer(quick_widgets))
     assert "トークン:" in sender.status.value
 
 
@@ -177,6 +177,6 @@ def test_comparison_keeps_the_other_answers_when_one_model_faults(quick_widgets,
     assert shows_case(comparison.answers[failed[0]].value, case)
     for model in set(models) - set(failed):
         answer = quick_widgets.answers.find(model, PROMPT).text
-        assert comparison.answers[model].value == widgets._pre(answer)
+        assert comparison.answers[model].value == widgets._answer_html(answer)
     assert widgets.TEXT["failed"] in comparison.table.value
     assert not comparison.button.disabled

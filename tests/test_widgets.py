@@ -129,7 +129,7 @@ def test_sender_streams_chunk_by_chunk_then_shows_usage(server):
     seen: list[str] = []
     sender.answer.observe(lambda change: seen.append(change["new"]), names="value")
     sender.send()
-    assert [s for s in seen if s] == [widgets._pre(t) for t in ("Hello", "Hello there", "Hello there,",
+    assert [s for s in seen if s] == [widgets._answer_html(t) for t in ("Hello", "Hello there", "Hello there,",
                                                                 "Hello there, friend", STREAM_TEXT)]
     assert sender.updates == STREAM_PIECES
     status = html.unescape(sender.status.value)
@@ -160,7 +160,7 @@ def test_sender_error_is_explained_and_next_send_works(server):
     assert not sender.button.disabled
     _serve_stream(server)
     sender.send()
-    assert sender.answer.value == widgets._pre(STREAM_TEXT)
+    assert sender.answer.value == widgets._answer_html(STREAM_TEXT)
     assert "トークン:" in sender.status.value
 
 
@@ -210,6 +210,28 @@ def test_plain_code_for_a_non_streamed_body():
                                              "extra_body": {"top_k": 3, "stream": False}}
 
 
+MARKDOWN_ANSWER = ("コツは3つです。\n\n* **直接書かない:** `.env` に入れます。\n* <script>alert('x')</script> を避けます。\n"
+                   "* [詳しく](javascript:alert(1)) / [公式](https://openrouter.ai/docs)")
+
+
+def _markdown_completion(request: Request) -> Response:
+    body = json.loads(_body("chat-completion.json"))
+    body["choices"][0]["message"]["content"] = MARKDOWN_ANSWER
+    return Response(json.dumps(body), content_type="application/json")
+
+
+def test_answers_show_markdown_rendered_and_model_html_inert(server):
+    """Lists, bold and code are rendered as on a chat site; a model's <script> or javascript: link does nothing."""
+    server.expect_request(CHAT, method="POST").respond_with_handler(_markdown_completion)
+    comparison = widgets.compare_models([STREAM_MODEL, "openai/gpt-4o-mini"], "APIキーのコツは？")
+    comparison.run()
+    shown = comparison.answers[STREAM_MODEL].value
+    assert "<li><strong>直接書かない:</strong> <code>.env</code> に入れます。</li>" in shown
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
+    assert "javascript:" not in shown and '<a href="https://openrouter.ai/docs">公式</a>' in shown
+    assert "**" not in shown
+
+
 # -- comparison ----------------------------------------------------------------------------------------------
 
 def _answer_by_model(request: Request) -> Response:
@@ -223,8 +245,8 @@ def test_comparison_keeps_other_answers_when_one_model_fails(server):
     models = [STREAM_MODEL, "nonexistent/not-a-model:free", "openai/gpt-4o-mini"]
     comparison = widgets.compare_models(models, "Reply with exactly: pong", system="短く答えてください。")
     comparison.run()
-    assert comparison.answers[STREAM_MODEL].value == widgets._pre("pong")
-    assert comparison.answers["openai/gpt-4o-mini"].value == widgets._pre("pong")
+    assert comparison.answers[STREAM_MODEL].value == widgets._answer_html("pong")
+    assert comparison.answers["openai/gpt-4o-mini"].value == widgets._answer_html("pong")
     failed = comparison.results["nonexistent/not-a-model:free"]
     assert isinstance(failed.error, openai.BadRequestError)
     from course_utils.errors import explain
@@ -282,7 +304,7 @@ def test_replayed_stream_pauses_after_each_text_chunk(server, monkeypatch, tmp_p
     sender = widgets.prompt_sender(widgets.model_picker())
     sender.model.value, sender.prompt.value = STREAM_MODEL, "挨拶して"
     sender.send()
-    assert sender.answer.value == widgets._pre(STREAM_TEXT)
+    assert sender.answer.value == widgets._answer_html(STREAM_TEXT)
     assert [p for p in pauses if p] == ([] if expected is None else [expected] * STREAM_PIECES)
 
 
@@ -303,7 +325,7 @@ def test_replay_offers_recorded_catalogue_prompts_and_streams(server, monkeypatc
     sender.examples.value = (STREAM_MODEL, "挨拶して")
     assert sender.prompt.value == "挨拶して" and sender.model.value == STREAM_MODEL
     sender.send()
-    assert sender.updates == STREAM_PIECES and sender.answer.value == widgets._pre(STREAM_TEXT)
+    assert sender.updates == STREAM_PIECES and sender.answer.value == widgets._answer_html(STREAM_TEXT)
     assert "トークン: 入力 16" in sender.status.value
     sender.prompt.value = "収録していない質問"
     sender.send()
