@@ -277,3 +277,21 @@ def test_answer_files_merge_and_reject_duplicates(tmp_path):
     assert (book.find(FREE, QUESTION).text, book.find(PAID, QUESTION).text) == ("B", "A")
     with pytest.raises(ValueError, match="two answers"):
         book.add(model=FREE, prompt=QUESTION, answer="C")
+
+
+def test_an_answer_can_depend_on_the_system_prompt(tmp_path, fake_key):
+    """An entry with `system:` answers only under that system prompt; others get the general entry."""
+    (tmp_path / "a.yaml").write_text(
+        f"- model: {FREE}\n  prompt: {QUESTION}\n  answer: 富士山です。\n"
+        f"- model: {FREE}\n  prompt: {QUESTION}\n  system: 物理の先生として答えてください。\n  answer: 散乱です。\n",
+        encoding="utf-8")
+    with FakeOpenRouter(answers_dir=tmp_path) as server:
+        client = OpenAI(base_url=server.base_url, api_key=fake_key, max_retries=0)
+
+        def reply(system: str | None) -> str:
+            messages = [{"role": "system", "content": system}] if system else []
+            messages.append({"role": "user", "content": QUESTION})
+            return client.chat.completions.create(model=FREE, messages=messages).choices[0].message.content
+
+        assert reply(" 物理の先生として答えてください。") == "散乱です。"
+        assert reply("短く答えてください。") == reply(None) == "富士山です。"

@@ -89,6 +89,7 @@ def _serve(state: ChatState, req: _Request, candidates: list[str],
     """Try each model in turn (the `models` fallback list); the first that serves wins."""
     texts = [_text(m.get("content")) for m in req.body["messages"]]
     prompt = next((_text(m.get("content")) for m in reversed(req.body["messages"]) if m.get("role") == "user"), "")
+    system = next((_text(m.get("content")) for m in req.body["messages"] if m.get("role") == "system"), None)
     attempts: list[Attempt] = []
     failure: Response | None = None
     for model_id in candidates:
@@ -98,7 +99,7 @@ def _serve(state: ChatState, req: _Request, candidates: list[str],
         except NoAllowedProviders as exc:
             failure = error_response(exc.body, 404, req.generation_id)
             continue
-        answer = state.answers.find(model_id, prompt)
+        answer = state.answers.find(model_id, prompt, system)
         if answer.error and answer.error != IN_BODY_ERROR:
             attempts.append(Attempt(model, endpoint, status_of(answer.error)))
             failure = req.model_error(answer.error, state, model_id)
