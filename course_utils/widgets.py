@@ -65,8 +65,8 @@ TEXT = {
     "thinking": "モデルが考えています…",
     "streaming": "受信中…",
     "empty_answer": "（応答の本文は空でした）",
-    "usage": "トークン: 入力 {prompt} ／ 出力 {completion}（合計 {total}） ・ 終了理由: {finish} ・ "
-             "プロバイダー: {provider} ・ 応答時間: {latency} ・ 料金: {cost}",
+    "usage": "トークン: 入力 {prompt} ／ 出力 {completion}（合計 {total}） ・ 完了理由: {finish} ・ "
+             "プロバイダ: {provider} ・ 応答時間: {latency} ・ 費用: {cost}",
     "latency": "{total:.2f} 秒（最初の文字まで {first:.2f} 秒）",
     "finish": {"stop": "stop（最後まで回答）", "length": "length（最大トークンで打ち切り）",
                "content_filter": "content_filter（内容フィルターで停止）", "error": "error（途中でエラー）"},
@@ -78,7 +78,7 @@ TEXT = {
     "compare_prompt": "プロンプト: {prompt}",
     "running": "問い合わせ中…",
     "failed": "失敗",
-    "columns": ("モデル", "応答時間", "トークン（入力 / 出力）", "料金"),
+    "columns": ("モデル", "応答時間", "トークン（入力 / 出力）", "費用"),
 }
 
 MAX_COMPARE_WORKERS = 4
