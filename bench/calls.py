@@ -63,8 +63,9 @@ def run_replay(repeat: int) -> tuple[list[Result], list[str]]:
         floor = [timed(_create(_mock_client(response), body), repeat) for body, response in calls]
     every = [s for samples in per_call for s in samples]
     notes = [f"vcrpy compares each request with the recorded interactions in order (the course's matcher caches "
-             f"each request's key, so a comparison is a tuple compare): the call recorded first takes {median_ms(per_call[0]):.2f} ms, the one recorded last "
-             f"{median_ms(per_call[-1]):.2f} ms; openai's own work is {median_ms(sum(floor, [])):.2f} ms."]
+             f"each request's key, so a comparison is a tuple compare): the call recorded first takes "
+             f"{median_ms(per_call[0]):.2f} ms, the one recorded last {median_ms(per_call[-1]):.2f} ms; "
+             f"openai's own work is {median_ms(sum(floor, [])):.2f} ms."]
     results = [
         Result("Replayed `chat.completions.create`, per call (all recorded calls)", median_ms(every),
                REPLAY_GOAL_MS, "ms", f"{len(calls)} recorded non-streamed calls × {repeat}; "
