@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import importlib
 import os
+import sys
 from typing import Any
 
 from . import config, replay
@@ -66,6 +67,7 @@ def setup(notebook: str | None = None, quiet: bool = False) -> None:
     session = replay.start(MODE, notebook)
     if MODE == RECORD and session is not None:
         _save_after_each_cell(session)
+    _explain_cell_errors()
     if not quiet:
         print(render_banner(MODE, BASE_URL, key_status_ja(lookup), choice.notes))
 
@@ -79,12 +81,30 @@ def ask_api_key() -> None:
     setup()
 
 
+def _explain_cell_errors() -> None:
+    """In IPython, show API and course errors of plain cells (no kindly()) in Japanese too.
+
+    Registered for every exception because openai may not be imported yet; errors.show_cell_error passes
+    the others on to IPython's usual display.
+    """
+    shell = _ipython()
+    if shell is not None:
+        shell.set_custom_exc((Exception,), _show_cell_error)
+
+
+def _show_cell_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
+    from .errors import show_cell_error  # imported on the first error only: setup() stays cheap
+
+    show_cell_error(shell, etype, value, tb, tb_offset)
+
+
+def _ipython() -> Any:
+    ipython = sys.modules.get("IPython")  # never import IPython outside a notebook or IPython shell
+    return ipython.get_ipython() if ipython is not None else None
+
+
 def _save_after_each_cell(session: "replay._Session") -> None:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
+    shell = _ipython()
     if shell is not None:
         shell.events.register("post_run_cell", lambda *_: session.save())
 

@@ -244,6 +244,9 @@ HEADINGS: dict[str, str] = {
     "next": "次にやること",
     "details": "詳細",
 }
+# The short error line under the explanation when a plain cell (no kindly()) raised the error.
+UNCAUGHT_LINE = ("{name}: 上の説明を読んで直してから、このセルをもう一度実行してください。"
+                 "Python のトレースバック全体は、次のセルで %tb を実行すると表示できます。")
 DETAIL_LABELS: dict[str, str] = {
     "type": "例外の種類",
     "status": "HTTPステータス",

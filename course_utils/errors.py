@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from .config import KEY_VAR
-from .error_messages import DETAIL_LABELS, FRAGMENTS, HEADINGS, MESSAGES
+from .error_messages import DETAIL_LABELS, FRAGMENTS, HEADINGS, MESSAGES, UNCAUGHT_LINE
 from .exceptions import (CompletionFailed, CourseError, InputProblem, KeyProblem, NotRecordedError,
                          RecordWithoutKeyError, StreamIncomplete)
 
@@ -93,6 +93,21 @@ def kindly() -> Iterator[None]:
         if not _caught(exc):
             raise
         show(explain(exc))
+
+
+def show_cell_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
+    """IPython custom exception handler (see setup()): a plain cell's API or course error is shown as the
+    Japanese explanation and a one-line error instead of a traceback wall; anything else exactly as IPython
+    would show it. The cell still counts as failed, so "run all" stops where the learner must act."""
+    if not _caught(value):
+        if isinstance(value, SyntaxError):
+            shell.showsyntaxerror()
+        else:
+            shell.showtraceback(running_compiled_code=True)
+        return
+    sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # what %tb shows in full
+    show(explain(value))
+    shell._showtraceback(etype, value, [UNCAUGHT_LINE.format(name=etype.__name__)])
 
 
 def _caught(exc: BaseException) -> bool:
