@@ -6,8 +6,11 @@ recordings. Rules:
 - everywhere: OpenRouter keys (`sk-or-v1-` + hex) and other long `sk-or-` tokens;
 - recordings (vcrpy cassettes): any `Authorization:` header and any `Bearer <token>`;
 - notebook outputs: `sk-or-` followed by any key character (a masked or partial key).
-Findings name the file, place and rule, never the matched text. detect-secrets is not used: it
-misses OpenRouter keys (see /work/shared/TOOLING.md §5).
+- everywhere, with detect-secrets: other services' keys and tokens (OpenAI, AWS, GitHub, Slack, Stripe, …),
+  private keys and passwords written into code. detect-secrets misses OpenRouter keys (their `sk-or-v1-`
+  prefix defeats its entropy checks; /work/shared/TOOLING.md §5), which is why the rules above exist; its
+  entropy detectors are off, since generation ids and base64 chart images would all match them.
+Findings name the file, place and rule, never the matched text.
 """
 from __future__ import annotations
 
@@ -32,6 +35,14 @@ RECORDING_RULES = {
     "bearer-token": re.compile(r"\bBearer\s+[^\s'\"]+"),
 }
 OUTPUT_RULE = re.compile(r"sk-or-(?:v1-[0-9A-Za-z]|(?!v1-)[0-9A-Za-z])")  # more than the bare prefix
+# detect-secrets' detectors of fixed secret formats and keywords (not entropy, not public IP addresses).
+DETECT_SECRETS_PLUGINS = (
+    "AWSKeyDetector", "ArtifactoryDetector", "AzureStorageKeyDetector", "BasicAuthDetector", "CloudantDetector",
+    "DiscordBotTokenDetector", "GitHubTokenDetector", "GitLabTokenDetector", "IbmCloudIamDetector",
+    "IbmCosHmacDetector", "JwtTokenDetector", "KeywordDetector", "MailchimpDetector", "NpmDetector",
+    "OpenAIDetector", "PrivateKeyDetector", "PypiTokenDetector", "SendGridDetector", "SlackDetector",
+    "SoftlayerDetector", "SquareOAuthDetector", "StripeDetector", "TelegramBotTokenDetector", "TwilioKeyDetector")
+CHART_IMAGE_LINE = r'^\s*"image/png": "'  # a notebook's base64 PNG: megabytes that cannot hold a key
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,23 @@ def repo_files(root: Path = ROOT) -> list[str]:
 
 def scan(root: Path, names: Iterable[str]) -> list[Finding]:
     """Every finding in the files `names` (relative to `root`)."""
-    return [finding for name in names for finding in scan_file(root / name, name)]
+    names = list(names)
+    return [finding for name in names for finding in scan_file(root / name, name)] + detect_secrets(root, names)
+
+
+def detect_secrets(root: Path, names: list[str]) -> list[Finding]:
+    """detect-secrets' findings (see DETECT_SECRETS_PLUGINS) in the files `names` (relative to `root`)."""
+    from detect_secrets import SecretsCollection
+    from detect_secrets.settings import Settings, transient_settings
+
+    filters = [{"path": path} for path in Settings().filters]  # its default filters and heuristics
+    filters.append({"path": "detect_secrets.filters.regex.should_exclude_line", "pattern": [CHART_IMAGE_LINE]})
+    with transient_settings({"plugins_used": [{"name": name} for name in DETECT_SECRETS_PLUGINS],
+                             "filters_used": filters}):
+        collection = SecretsCollection(root=str(root))
+        collection.scan_files(*names)
+    return [Finding(name, f"line {secret.line_number}", f"detect-secrets: {secret.type}")
+            for name, found in collection.data.items() for secret in found]
 
 
 def scan_file(path: Path, name: str) -> list[Finding]:
@@ -140,6 +167,7 @@ def test_scanner_fails_on_planted_keys(tmp_path):
     })
     assert found == {
         ("course_utils/settings.py", "openrouter-key"), ("course_utils/settings.py", "sk-or-token"),
+        ("course_utils/settings.py", "detect-secrets: Secret Keyword"),
         ("docs/notes.md", "sk-or-token"),
         ("notebooks/99_leak.ipynb", "openrouter-key"), ("notebooks/99_leak.ipynb", "sk-or-token"),
         ("notebooks/99_leak.ipynb", "sk-or-in-output"),
@@ -150,6 +178,22 @@ def test_scanner_fails_on_planted_keys(tmp_path):
         ("course_utils/recordings/99_header.yaml", "authorization-header"),
         ("course_utils/recordings/99_bearer.yaml", "bearer-token"),
     }
+
+
+def test_scanner_fails_on_other_services_secrets(tmp_path):
+    """detect-secrets' part: keys of other services and private keys, built here so none sits in the repo."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    aws = "AKIA" + "".join(secrets.choice(alphabet) for _ in range(16))
+    github = "ghp_" + secrets.token_hex(18)
+    pem = "-----BEGIN " + "RSA PRIVATE KEY-----\n" + secrets.token_hex(32) + "\n-----END RSA PRIVATE KEY-----\n"
+    found = _scan_planted(tmp_path, {
+        "tools/aws.py": f'ACCESS = "{aws}"\n',
+        "notebooks/99_token.ipynb": _notebook_with_output(f"token: {github}"),
+        "docs/server.pem": pem,
+    })
+    assert {path for path, _ in found} == {"tools/aws.py", "notebooks/99_token.ipynb", "docs/server.pem"}
+    assert {rule for _, rule in found} >= {"detect-secrets: AWS Access Key", "detect-secrets: GitHub Token",
+                                           "detect-secrets: Private Key"}
 
 
 def test_scanner_flags_a_masked_key_in_an_output_only(tmp_path):
