@@ -66,7 +66,7 @@ def setup(notebook: str | None = None, quiet: bool = False) -> None:
     notebook = notebook or os.environ.get(NOTEBOOK_VAR) or os.environ.get("JPY_SESSION_NAME")
     session = replay.start(MODE, notebook)
     if MODE == RECORD and session is not None:
-        _save_after_each_cell(session)
+        _save_after_each_cell()
     _explain_cell_errors()
     if not quiet:
         print(render_banner(MODE, BASE_URL, key_status_ja(lookup), choice.notes))
@@ -103,10 +103,17 @@ def _ipython() -> Any:
     return ipython.get_ipython() if ipython is not None else None
 
 
-def _save_after_each_cell(session: "replay._Session") -> None:
+def _save_after_each_cell() -> None:
+    """Save the recording after every cell (a killed kernel then loses nothing); registered once per kernel."""
     shell = _ipython()
-    if shell is not None:
-        shell.events.register("post_run_cell", lambda *_: session.save())
+    if shell is not None and _save_recording not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", _save_recording)
+
+
+def _save_recording(*_: Any) -> None:
+    session = replay.active()
+    if session is not None:
+        session.save()
 
 
 atexit.register(replay.stop)

@@ -85,3 +85,26 @@ def test_failed_notebook_is_reported_and_keeps_the_old_recording(lesson, monkeyp
     assert "実行に失敗しました" in capsys.readouterr().out
     assert (lesson.parent / "recordings" / "01_demo.yaml").read_text(encoding="utf-8") == before
     assert not list((lesson.parent / "recordings").glob("*in-progress*"))
+
+
+def test_recording_is_saved_after_each_cell_even_when_setup_runs_again(lesson, monkeypatch, httpserver):
+    """A kernel killed mid-lesson loses nothing: the call is on disk right after its cell, once per kernel."""
+    from nbclient import NotebookClient
+
+    serve(httpserver, "pong")
+    monkeypatch.setenv(KEY_VAR, FAKE_KEY)
+    monkeypatch.setenv(MODE_VAR, "record")
+    monkeypatch.setenv("COURSE_NOTEBOOK", "01_demo")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in (CELLS[0], CELLS[0], CELLS[1], (
+        "print(sum(getattr(c, '__name__', '') == '_save_recording'"
+        " for c in get_ipython().events.callbacks['post_run_cell']))"))]
+    partial = lesson.parent / "recordings" / "01_demo.recording-in-progress.yaml"
+    client = NotebookClient(nb, timeout=120, kernel_name="python3")
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells[:3]):
+            client.execute_cell(cell, index)
+        saved = partial.read_text(encoding="utf-8")  # the kernel is still running
+        client.execute_cell(nb.cells[3], 3)
+    assert "Reply with exactly: pong" in saved and FAKE_KEY not in saved
+    assert nb.cells[3].outputs[0]["text"].strip() == "1"
