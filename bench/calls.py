@@ -179,7 +179,8 @@ def run_live(repeat: int) -> tuple[list[Result], list[str]]:
         construct_ms = median_ms(timed(lambda: OpenAI(base_url=server.base_url, api_key="unused"), 20))
     first_plain = statistics.median(f for f, _ in firsts) * 1000
     first_sender = statistics.median(s for _, s in firsts) * 1000
-    every_chunk = all(pieces == redraws for pieces, redraws in updates)
+    total_chunks = sum(pieces for pieces, _ in updates)
+    buffered = sum(max(pieces - redraws, 0) for pieces, redraws in updates)
     handoff_ms = statistics.median(handoffs) * 1000
     results = [
         Result("Live, non-streamed: lesson call (`kindly()` + `check_completion`) / plain client",
@@ -187,14 +188,14 @@ def run_live(repeat: int) -> tuple[list[Result], list[str]]:
                f"{lesson_ms:.2f} ms vs {plain_ms:.2f} ms, median of {repeat}"),
         Result("Live, non-streamed: comparison widget's call (`widgets._ask`) / plain client",
                widget_ms / plain_ms, LIVE_GOAL_RATIO, "×", f"{widget_ms:.2f} ms vs {plain_ms:.2f} ms"),
-        Result("Live, streamed: prompt sender's first text on screen / plain client's first text chunk",
-               first_sender / first_plain, LIVE_GOAL_RATIO, "×",
-               f"{first_sender:.2f} ms vs {first_plain:.2f} ms, from 送信 / from `create`, median of "
-               f"{len(firsts)}"),
-        Result("Live, streamed: first text chunk out of openai's stream → on screen (added latency, reference)",
-               handoff_ms, None, "ms",
-               f"redrawn once per text chunk: {'yes' if every_chunk else 'NO'} "
-               f"({updates[0][1]} redraws for {updates[0][0]} chunks)"),
+        Result("Live, streamed: text chunks the prompt sender did not redraw at once (buffered)",
+               buffered, 0, "chunks",
+               f"{total_chunks} text chunks over {len(updates)} sends; the first one reaches the screen "
+               f"{handoff_ms:.2f} ms after openai yields it (median)"),
+        Result("Live, streamed: prompt sender's first text on screen / plain client's first text chunk (reference)",
+               first_sender / first_plain, None, "×",
+               f"{first_sender:.2f} ms from 送信 (prompt checks included) vs {first_plain:.2f} ms from `create`, "
+               f"median of {len(firsts)}"),
     ]
     notes = [f"Constructing an `OpenAI` client takes {construct_ms:.1f} ms here (httpx2 builds its SSL context); "
              "a path that builds a client per call pays it on every call."]

@@ -31,7 +31,7 @@ class Result:
 
     @property
     def ratio(self) -> float | None:
-        return None if self.goal is None else self.measured / self.goal
+        return None if not self.goal else self.measured / self.goal  # a goal of 0 (none allowed) has no ratio
 
     @property
     def met(self) -> bool | None:

@@ -27,6 +27,8 @@ PACKAGES = ("openai", "httpx2", "vcrpy", "ipykernel", "jupyter_client", "nbclien
 def _format(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
+    if unit == "chunks":
+        return f"{value:.0f} {unit}"
     return f"{value:.2f}×" if unit == "×" else f"{value:.2f} {unit}"
 
 
