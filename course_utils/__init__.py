@@ -56,8 +56,8 @@ def __dir__() -> list[str]:
 def setup(notebook: str | None = None, quiet: bool = False) -> None:
     """Find the key, choose the mode, start replay/recording and print the banner. Safe to run again."""
     global BASE_URL, MODE
+    lookup = find_api_key()  # first: it loads .env, which may set OPENROUTER_BASE_URL and COURSE_MODE too
     BASE_URL = config.base_url()
-    lookup = find_api_key()
     choice = choose_mode(lookup)
     MODE = choice.mode
     if MODE == REPLAY and not os.environ.get(KEY_VAR):

@@ -82,16 +82,30 @@ def validate_key(key: str | None) -> None:
     fail("not_openrouter")
 
 
-def _from_dotenv() -> str | None:
-    """Load the nearest .env (searched from the working directory upwards) as UTF-8."""
-    from dotenv import find_dotenv, load_dotenv
+# Variables the course itself put into the environment, with their values: from .env, or the key from Colab.
+# A later setup() may replace these (the learner fixed .env); variables set outside the course always win.
+_dotenv_set: dict[str, str] = {}
+_colab_key: str | None = None
+
+
+def _apply_dotenv() -> None:
+    """Load the nearest .env (searched from the working directory upwards) as UTF-8, again on every call.
+
+    Re-reading matters: a learner who fixes a wrong key in .env re-runs setup(), not the kernel.
+    """
+    from dotenv import dotenv_values, find_dotenv
 
     path = find_dotenv(usecwd=True)
-    if not path:
-        return None
     # UTF-8 explicitly: Japanese comments in .env break the platform default encoding on Windows.
-    load_dotenv(path, encoding="utf-8", override=False)
-    return os.environ.get(KEY_VAR)
+    values = {k: v for k, v in (dotenv_values(path, encoding="utf-8") if path else {}).items() if v is not None}
+    for name, value in list(_dotenv_set.items()):
+        if os.environ.get(name) == value and name not in values:  # the line was removed from .env
+            del os.environ[name]
+        if os.environ.get(name) != value or name not in values:
+            del _dotenv_set[name]
+    for name, value in values.items():
+        if name not in os.environ or name in _dotenv_set:
+            os.environ[name] = _dotenv_set[name] = value
 
 
 def _from_colab() -> str | None:
@@ -115,18 +129,18 @@ def _check(source: str, key: str | None) -> KeyLookup:
 
 def find_api_key() -> KeyLookup:
     """Look for the key: environment, then .env (cwd upwards), then Colab secrets. Sets the env var if found."""
+    global _colab_key
     env_key = os.environ.get(KEY_VAR)
-    if env_key == REPLAY_PLACEHOLDER:  # set by an earlier setup() in replay mode: look again
-        del os.environ[KEY_VAR]
-        env_key = None
-    if env_key is not None:
-        return _check("env", env_key)
+    if env_key is not None and env_key in (REPLAY_PLACEHOLDER, _colab_key):
+        del os.environ[KEY_VAR]  # set by an earlier setup(): look again
     if os.environ.get(NO_DOTENV_VAR) == "1":
-        return KeyLookup("none")
-    key = _from_dotenv()
+        env_key = os.environ.get(KEY_VAR)
+        return KeyLookup("none") if env_key is None else _check("env", env_key)
+    _apply_dotenv()
+    key = os.environ.get(KEY_VAR)
     if key is not None:
-        return _check("dotenv", key)
-    key = _from_colab()
+        return _check("dotenv" if _dotenv_set.get(KEY_VAR) == key else "env", key)
+    key = _colab_key = _from_colab()
     if key is not None:
         os.environ[KEY_VAR] = key  # so the document's `os.getenv("OPENROUTER_API_KEY")` finds it
         return _check("colab", key)

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from course_utils import config, replay
+from course_utils import config, keys, replay
 
 # The suite (and the notebook kernels nbval starts, which inherit this environment) always runs in
 # replay mode with no key, whatever the developer's shell or .env holds.
@@ -32,10 +32,18 @@ def clean_env(monkeypatch, tmp_path):
     for name in COURSE_ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+    _forget_loaded_keys()
     yield tmp_path
     replay.stop()
     os.environ.clear()
     os.environ.update(saved)
+    _forget_loaded_keys()
+
+
+def _forget_loaded_keys() -> None:
+    """keys remembers which variables it set from .env or Colab; the environment is restored, so forget them."""
+    keys._dotenv_set.clear()
+    keys._colab_key = None
 
 
 @pytest.fixture

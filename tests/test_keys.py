@@ -79,6 +79,7 @@ def test_colab_secret_is_used_when_nothing_else(clean_env, monkeypatch):
     lookup = keys.find_api_key()
     assert lookup.source == "colab" and lookup.usable
     assert os.environ[KEY_VAR] == FAKE_KEY
+    assert keys.find_api_key().source == "colab", "running setup() again still names the secret as the source"
 
 
 def test_no_key_anywhere_means_none(clean_env):
@@ -112,3 +113,36 @@ def test_getpass_with_a_bad_key_does_not_set_it(clean_env, monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt: "sk-proj-abc")
     lookup = keys.ask_api_key()
     assert not lookup.usable and KEY_VAR not in os.environ
+
+
+def test_fixing_dotenv_and_running_setup_again_uses_the_new_key(clean_env):
+    """A learner fixes a wrong key in .env and re-runs the first cell: no kernel restart needed."""
+    dotenv = clean_env / ".env"
+    dotenv.write_text(f"{KEY_VAR}=sk-or-v1-ここにあなたのAPIキーを貼り付けてください\n", encoding="utf-8")
+    first = keys.find_api_key()
+    assert first.source == "dotenv" and first.problem is not None and first.problem.code == "placeholder"
+    dotenv.write_text(f"{KEY_VAR}={FAKE_KEY}\n", encoding="utf-8")
+    second = keys.find_api_key()
+    assert second.source == "dotenv" and second.usable and os.environ[KEY_VAR] == FAKE_KEY
+    assert keys.key_status_ja(keys.find_api_key()) == "設定済み（.env ファイル）"  # still from .env on a third run
+    dotenv.write_text("# キーの行を消した\n", encoding="utf-8")
+    assert keys.find_api_key().source == "none" and KEY_VAR not in os.environ
+
+
+def test_a_variable_set_outside_the_course_is_never_replaced_by_dotenv(clean_env, monkeypatch):
+    monkeypatch.setenv(KEY_VAR, FAKE_KEY)
+    (clean_env / ".env").write_text(f"{KEY_VAR}={OTHER_KEY}\n", encoding="utf-8")
+    keys.find_api_key()
+    (clean_env / ".env").write_text("", encoding="utf-8")
+    assert keys.find_api_key().source == "env" and os.environ[KEY_VAR] == FAKE_KEY
+
+
+def test_base_url_from_dotenv_applies_on_the_first_setup(clean_env, monkeypatch):
+    import course_utils
+
+    monkeypatch.setattr(course_utils, "BASE_URL", course_utils.BASE_URL)
+    monkeypatch.setattr(course_utils, "MODE", course_utils.MODE)
+    (clean_env / ".env").write_text(f"{KEY_VAR}={FAKE_KEY}\nOPENROUTER_BASE_URL=http://127.0.0.1:9/api/v1\n"
+                                    "COURSE_MODE=replay\n", encoding="utf-8")
+    course_utils.setup(quiet=True)
+    assert course_utils.BASE_URL == "http://127.0.0.1:9/api/v1" and course_utils.MODE == "replay"
