@@ -15,9 +15,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     # -- key --------------------------------------------------------------------------------------
     "no_key": {
         "what": "APIキーがないまま、OpenRouter にリクエストを送ろうとしました。",
-        "cause": ".env に OPENROUTER_API_KEY が書かれていないか、.env を保存する前にセットアップのセルを実行した可能性があります。",
-        "next": f".env に OPENROUTER_API_KEY=… を書いて保存し、セットアップのセル（course_utils.setup()）から実行し直してください。"
-                f"手順は {KEY_LESSON} にあります。キーがなくても、再生モードなら学習を続けられます。",
+        "cause": "このノートブックの最初のセル（course_utils.setup()）をまだ実行していないか、環境変数 "
+                 "OPENROUTER_API_KEY が空の可能性があります。カーネルを再起動したあとも、最初のセルから実行し直す必要があります。",
+        "next": f"最初のセル（course_utils.setup()）を実行してから、このセルをもう一度実行してください。"
+                f"キーがなくても、setup() を実行すれば再生モードで続けられます。キーの設定手順は {KEY_LESSON} にあります。",
     },
     "key_malformed": {
         "what": "{message}",

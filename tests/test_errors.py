@@ -211,7 +211,7 @@ def test_no_key_at_client_construction(clean_env, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with pytest.raises(openai.OpenAIError) as info:
         OpenAI(base_url="http://127.0.0.1:9/api/v1", api_key=None)
-    assert_kind(explain(info.value), "no_key", ".env", "02_account_and_key.ipynb", "再生モード")
+    assert_kind(explain(info.value), "no_key", "setup()", "02_account_and_key.ipynb", "再生モード")
 
 
 def test_malformed_key_shows_its_message(fake_key):
