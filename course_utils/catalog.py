@@ -50,7 +50,7 @@ TEXTS = {
     "ignored": "（省略）",
     "free_requests": "{used} 回使用 / 上限 {limit} 回（残り {remaining} 回）",
     "bad_sort": "sort には {choices} のどれかを指定してください（指定された値: {value!r}）。",
-    "bad_model_id": "モデルIDは「作者/モデル名」の形で指定してください（指定された値: {value!r}）。",
+    "bad_model_id": "モデルIDは「メーカー/モデル名」の形で指定してください（指定された値: {value!r}）。",
     "unknown_model": "モデル {model!r} はカタログにありません。IDのつづりを確認するか、"
                      "list_models() で今あるモデルを確かめてください。",
     "price_varies": "モデル {model!r} の料金は固定ではない（使われたモデルで決まる）ため、見積もれません。",

@@ -24,6 +24,8 @@ FREE_ROLES = ("free", "small_free", "large_free")
 RETIRED_ROLE = "document"
 TIMEOUT_SECONDS = 10.0  # per request, one retry: the live check stays well under a minute
 SUGGESTIONS = 3
+# Models that classify or embed text rather than answer it (content-safety checkers, guards, embeddings).
+_NOT_FOR_CHAT = re.compile(r"guard|safety|moderation|embed|rerank", re.IGNORECASE)
 
 # A notebook whose code matches this calls the API (directly or through course_utils) and needs a recording.
 _API_CALL = re.compile(r"\bclient\.|chat\.completions|\bcatalog\.|\bwidgets\.")
@@ -232,11 +234,12 @@ def _costs_nothing(model: dict) -> bool:
 
 
 def _chat_model(model: dict) -> bool:
-    # Text in, text out, and not a router (openrouter/…): something a lesson can chat with.
+    # Text in, text out, not a router (openrouter/…) and not a classifier: something a lesson can chat with.
     architecture = model.get("architecture") or {}
     text_only_out = architecture.get("output_modalities", ["text"]) == ["text"]
     text_in = "text" in architecture.get("input_modalities", ["text"])
-    return catalog.maker_of(model["id"]) != "openrouter" and text_only_out and text_in
+    return (catalog.maker_of(model["id"]) != "openrouter" and text_only_out and text_in
+            and not _NOT_FOR_CHAT.search(model["id"]))
 
 
 def suggest_replacements(model_id: str, models: list[dict]) -> list[str]:

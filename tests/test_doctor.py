@@ -163,6 +163,9 @@ def test_suggestions_are_free_chat_models_closest_in_context():
     assert suggested and MODELS.large_free not in suggested and len(suggested) <= doctor.SUGGESTIONS
     by_id = {m["id"]: m for m in models}
     assert all(doctor._costs_nothing(by_id[i]) and i.startswith("nvidia/") for i in suggested)
+    safety = "nvidia/nemotron-3.5-content-safety:free"
+    assert safety in by_id and doctor._costs_nothing(by_id[safety]), "the catalogue has a free classifier"
+    assert all("safety" not in i for i in doctor.suggest_replacements("nvidia/retired-chat-model:free", models))
 
 
 def test_revoked_key_is_reported(server, capsys, monkeypatch):

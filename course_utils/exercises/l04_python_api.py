@@ -19,7 +19,7 @@ HINTS = {
     "url_other": "base_url は OpenRouter のエンドポイントです。資料のコードの base_url=... の行をよく見てください"
                  "（course_utils.BASE_URL と同じ値です）。",
     "url_path": "ドメインは合っています。URLの最後に「/api/v1」まで付いているか確かめてください。",
-    "model_empty": "model にモデルIDを文字列で書いてください（例: 「作者/モデル名:free」の形）。",
+    "model_empty": "model にモデルIDを文字列で書いてください（例: 「メーカー/モデル名:free」の形）。",
     "model_missing": "モデル「{model}」は今のカタログにありません。{close}course_utils.catalog.get_model(...) で確かめられます。",
     "model_close": "近いIDの候補: {ids}。",
     "model_paid": "「{model}」はカタログにありますが有料モデルです。この演習では、名前が「:free」で終わる無料モデルを指定してください。",
@@ -88,7 +88,7 @@ register(Exercise(
 my_base_url = "https://openrouter.ai/api/v1"   # または course_utils.BASE_URL
 my_model = course_utils.MODELS.free            # カタログにある無料モデルのID
 
-# OpenAI 用のコードとの違いは base_url だけです。モデルIDは「作者/モデル名」の形で、
+# OpenAI 用のコードとの違いは base_url だけです。モデルIDは「メーカー/モデル名」の形で、
 # 無料版は「:free」で終わります。今使えるかは course_utils.catalog.get_model(my_model) で確かめられます。
 ''',
     praise="base_url を OpenRouter に向け、今のカタログにあるモデルを選べました。",
