@@ -186,7 +186,7 @@ def test_endpoints_cheapest_first(server):
     assert text.splitlines()[0].split() == ["プロバイダ", "タグ（指定用）", "量子化", "入力", "$/1M", "出力", "$/1M",
                                             "コンテキスト長", "稼働率", "%（直近30分）"]
     assert "deepinfra/fp4" in text and "163,840" in text
-    with pytest.raises(ValueError, match="作者/モデル名"):
+    with pytest.raises(ValueError, match="メーカー/モデル名"):
         catalog.endpoints("deepseek-chat")
 
 
