@@ -73,7 +73,8 @@ def main() -> None:
     lines = ["# Benchmark results", "",
              f"Written by `python bench/run.py --runs {args.runs} --course-runs {args.course_runs} "
              f"--repeat {args.repeat}` "
-             f"in {time.perf_counter() - started:.0f} s. Every figure is a median; **NO** marks a missed goal.", "",
+             f"in {time.perf_counter() - started:.0f} s. Every figure is a median (the whole course: a sum of "
+             "per-notebook medians); **NO** marks a missed goal.", "",
              "| benchmark | measured | goal | ratio to goal | met | detail |", "|---|---|---|---|---|---|"]
     lines += [_row(result) for _, results, _ in sections for result in results]
     for title, _, notes in sections:
