@@ -81,21 +81,30 @@ def ask_api_key() -> None:
     setup()
 
 
+# A custom exception handler the shell had before setup() installed the course's, kept for what it handled.
+_earlier_handler: tuple[tuple[type, ...], Any] = ((), None)
+
+
 def _explain_cell_errors() -> None:
     """In IPython, show API and course errors of plain cells (no kindly()) in Japanese too.
 
     Registered for every exception because openai may not be imported yet; errors.show_cell_error passes
-    the others on to IPython's usual display.
+    the others on to the handler the shell had before (if any) or to IPython's usual display.
     """
+    global _earlier_handler
     shell = _ipython()
-    if shell is not None:
-        shell.set_custom_exc((Exception,), _show_cell_error)
+    if shell is None:
+        return
+    if getattr(shell, "_course_handler", False) is False:  # first setup() in this kernel
+        _earlier_handler = (shell.custom_exceptions, shell.CustomTB)
+    shell.set_custom_exc((Exception,), _show_cell_error)
+    shell._course_handler = True
 
 
 def _show_cell_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
     from .errors import show_cell_error  # imported on the first error only: setup() stays cheap
 
-    show_cell_error(shell, etype, value, tb, tb_offset)
+    show_cell_error(shell, etype, value, tb, tb_offset, earlier=_earlier_handler)
 
 
 def _ipython() -> Any:

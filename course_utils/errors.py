@@ -95,12 +95,16 @@ def kindly() -> Iterator[None]:
         show(explain(exc))
 
 
-def show_cell_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
+def show_cell_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None,
+                    earlier: tuple[tuple[type, ...], Any] = ((), None)) -> None:
     """IPython custom exception handler (see setup()): a plain cell's API or course error is shown as the
-    Japanese explanation and a one-line error instead of a traceback wall; anything else exactly as IPython
-    would show it. The cell still counts as failed, so "run all" stops where the learner must act."""
+    Japanese explanation and a one-line error instead of a traceback wall; anything else goes to `earlier`
+    (the shell's previous handler and its exception types) or is shown exactly as IPython would show it.
+    The cell still counts as failed, so "run all" stops where the learner must act."""
     if not _caught(value):
-        if isinstance(value, SyntaxError):
+        if earlier[1] is not None and isinstance(value, earlier[0]):
+            earlier[1](etype, value, tb, tb_offset=tb_offset)
+        elif isinstance(value, SyntaxError):
             shell.showsyntaxerror()
         else:
             shell.showtraceback(running_compiled_code=True)

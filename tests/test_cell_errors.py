@@ -75,3 +75,12 @@ def test_other_errors_look_exactly_as_without_the_course():
         assert [(e.ename, e.traceback) for e in _errors(course_cell)] == \
                [(e.ename, e.traceback) for e in _errors(plain_cell)]
         assert _errors(course_cell) and HEADINGS["title"] not in _text(course_cell)
+
+
+def test_a_handler_the_shell_had_before_keeps_its_exceptions():
+    """Hosted notebooks may register their own handler; setup() must not swallow what it handled."""
+    cells = _run("def mine(self, etype, value, tb, tb_offset=None):\n    print('mine:', value)\n"
+                 "get_ipython().set_custom_exc((KeyError,), mine)",
+                 SETUP, SETUP, "raise KeyError('k')", PLAIN_CALL)
+    assert _text(cells[3]).strip() == "mine: 'k'"
+    _explained_not_dumped(cells[4], "NotRecordedError", "収録されていません")
