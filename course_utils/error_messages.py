@@ -15,8 +15,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # -- key --------------------------------------------------------------------------------------
     "no_key": {
         "what": "APIキーがないまま、OpenRouter にリクエストを送ろうとしました。",
-        "cause": "このノートブックの最初のセル（course_utils.setup()）をまだ実行していないか、環境変数 "
-                 "OPENROUTER_API_KEY が空の可能性があります。カーネルを再起動したあとも、最初のセルから実行し直す必要があります。",
+        "cause": "このノートブックの最初のセル（course_utils.setup()）を、まだ実行していないのかもしれません。"
+                 "環境変数 OPENROUTER_API_KEY が空になっていることも考えられます。カーネルを再起動したあとは、最初のセルから実行し直す必要があります。",
         "next": f"最初のセル（course_utils.setup()）を実行してから、このセルをもう一度実行してください。"
                 f"キーがなくても、setup() を実行すれば再生モードで続けられます。キーの設定手順は {KEY_LESSON} にあります。",
     },
@@ -246,8 +246,8 @@ HEADINGS: dict[str, str] = {
     "details": "詳細",
 }
 # The short error line under the explanation when a plain cell (no kindly()) raised the error.
-UNCAUGHT_LINE = ("{name}: 上の説明を読んで直してから、このセルをもう一度実行してください。"
-                 "Python のトレースバック全体は、次のセルで %tb を実行すると表示できます。")
+UNCAUGHT_LINE = ("{name}: 上の説明のとおりに直してから、このセルをもう一度実行してください。"
+                 "英語のエラー表示（トレースバック）全体は、次のセルで %tb を実行すると見られます。")
 DETAIL_LABELS: dict[str, str] = {
     "type": "例外の種類",
     "status": "HTTPステータス",

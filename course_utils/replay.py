@@ -32,7 +32,7 @@ _KEEP_REQUEST_HEADERS = {"content-type", "http-referer", "x-openrouter-title", "
 # Learner-facing text.
 NOT_RECORDED_MESSAGE = (
     "再生モードでは、収録済みのリクエストしか再生できません。このリクエスト（モデル: {model}）は収録されていません。\n"
-    "プロンプト・モデル・システムプロンプト・temperature などを変えた場合は、元に戻すと再生できます。"
+    "プロンプト・モデル・システムプロンプト・temperature などを変えた場合は、元に戻せば再生できます。\n"
     "収録済みの例:\n{recorded}\n"
     "自分のプロンプトを試すには、.env に OPENROUTER_API_KEY を設定してライブモードに切り替えてください。"
 )

@@ -19,7 +19,7 @@ TEXT = {
     "bad_role": "role は \"system\"・\"user\"・\"assistant\" のどれかです（{role!r} になっています）。",
     "no_system": "最初のシステムプロンプトがなくなっています。messages を作り直さず、append で後ろに追加してください。",
     "too_short": "あと{missing}件足りません。2回目の返事（role \"assistant\"）と、3つ目の質問（role \"user\"）の両方を追加してください。",
-    "too_long": "要素が多すぎます（{extra}件多い）。セルを何回も実行すると、そのたびに append されます。"
+    "too_long": "要素が{extra}件多すぎます。同じセルを何回も実行すると、そのたびに append で要素が増えます。"
                 "上の1つ目の質問のセル（messages = [...] で始まるセル）から順に実行し直してください。",
     "reply_as_user": "アシスタントの返事を role \"user\" で追加しています。AIの返事は role を \"assistant\" にします。",
     "ends_with_assistant": "最後の要素は、次に送る質問（role \"user\"）にします。",
