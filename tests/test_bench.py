@@ -1,0 +1,63 @@
+"""The benchmark still runs: every section with tiny counts (no timing is asserted; speed lives in bench/)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))  # bench/ modules import each other as top-level modules
+
+import calls  # noqa: E402
+import catalogue  # noqa: E402
+import startup  # noqa: E402
+import whole_course  # noqa: E402
+from run import _row  # noqa: E402
+
+
+def _check(results: list) -> None:
+    assert results
+    for result in results:
+        assert result.measured >= 0 and result.name and result.unit
+        assert result.met is (None if result.goal is None else result.measured <= result.goal)
+        assert _row(result).count("|") == 7
+
+
+@pytest.mark.parametrize("section, count", [(catalogue.run, 2), (calls.run_replay, 2), (calls.run_live, 4),
+                                            (startup.run, 1)], ids=["catalogue", "replay", "live", "startup"])
+def test_each_section_measures_and_states_its_goal(section, count):
+    results, notes = section(count)
+    _check(results)
+    assert all(isinstance(note, str) for note in notes)
+
+
+def test_streaming_section_counts_every_chunk_as_redrawn():
+    results, _ = calls.run_live(4)
+    buffered = next(r for r in results if "buffered" in r.name)
+    assert buffered.measured == 0 and buffered.met
+
+
+def test_whole_course_floors_follow_what_each_notebook_imports(tmp_path, monkeypatch):
+    """The imports floor runs `import openai` only for a notebook whose lesson loaded it."""
+    for name, source in (("01_uses_openai.ipynb", "import course_utils; course_utils.setup()\nimport openai"),
+                         ("02_plain.ipynb", "print('こんにちは')")):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell("# t"), nbformat.v4.new_code_cell(source)]
+        nbformat.write(nb, tmp_path / name)
+    monkeypatch.setattr(whole_course, "NOTEBOOKS", tmp_path)
+    executed: list[str] = []
+    real_execute = whole_course._execute
+
+    def recording_execute(notebook):
+        executed.append(next(c.source for c in notebook.cells if c.cell_type == "code"))
+        return real_execute(notebook)
+
+    monkeypatch.setattr(whole_course, "_execute", recording_execute)
+    results, notes = whole_course.run(1)
+    _check(results)
+    assert len(results) == 3 and results[0].goal == whole_course.GOAL_RATIO
+    assert executed.count("import openai") == 1  # the first notebook's imports floor only
+    assert executed.count("pass") == 3  # two `pass` floors and the plain notebook's imports floor
+    assert any("`01_uses_openai.ipynb`" in line for line in notes)
