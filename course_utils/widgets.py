@@ -59,6 +59,7 @@ TEXT = {
     "show_code": "コードを表示",
     "recorded_prompts": "収録例",
     "recorded_choose": "収録済みのプロンプトを選ぶ…",
+    "recorded_system": "（システム: {system}）",
     "replay_hint": "再生モードでは収録済みのプロンプトだけが答えを返します。"
                    "ほかのプロンプトを試すにはAPIキーを設定してください。",
     "waiting": "送信しました。応答を待っています…",
@@ -93,18 +94,31 @@ def _explain_html(exc: BaseException) -> str:
     return explain(exc)._repr_html_()
 
 
-def _recorded_requests() -> dict[tuple[str, str], dict]:
-    """In replay mode: (model, prompt) -> JSON body of its recorded chat request (streamed ones preferred)."""
+def _recorded_requests() -> dict[tuple[str, str, str], dict]:
+    """In replay mode: (model, prompt, system prompt or "") -> JSON body of its recorded chat request
+    (streamed ones preferred). The same question under two system prompts is two examples."""
     session = replay.active()
     if course_utils.MODE != "replay" or session is None:
         return {}
-    found: dict[tuple[str, str], dict] = {}
+    found: dict[tuple[str, str, str], dict] = {}
     for request in session.cassette.requests:
-        for pair in replay.recorded_chats([request]):
+        for model, prompt in replay.recorded_chats([request]):
             body = json.loads(request.body)
-            if pair not in found or body.get("stream"):
-                found[pair] = body
+            key = (model, prompt, _system_of(body["messages"]).strip())
+            if key not in found or body.get("stream"):
+                found[key] = body
     return found
+
+
+def _system_of(messages: list[dict]) -> str:
+    """The first system message's text ("" if none)."""
+    return next((m["content"] for m in messages if m.get("role") == "system" and isinstance(m.get("content"), str)),
+                "")
+
+
+def _example_label(model: str, prompt: str, system: str) -> str:
+    label = f"{model}: {prompt[:60]}"
+    return label + TEXT["recorded_system"].format(system=system[:30]) if system else label
 
 
 def _create_kwargs(body: dict) -> dict:
@@ -213,7 +227,7 @@ class ModelPicker(_Shown):
             self.models, problem = list_models() if models is None else models, None
         except Exception as exc:  # no catalogue (offline, not recorded): explained in the picker, no traceback
             self.models, problem = [], exc
-        self.recorded = {model for model, _ in _recorded_requests()}
+        self.recorded = {model for model, _, _ in _recorded_requests()}
         labelled = {"style": {"description_width": "initial"}}
         self.price = w.ToggleButtons(options=TEXT["price_options"], value="all", description=TEXT["price"],
                                      **labelled)
@@ -361,25 +375,25 @@ class PromptSender(_Shown):
         if course_utils.MODE == "replay":
             self.examples = w.Dropdown(description=TEXT["recorded_prompts"], layout=wide,
                                        options=[(TEXT["recorded_choose"], ())]
-                                       + [(f"{m}: {p[:60]}", (m, p)) for m, p in self.recorded])
+                                       + [(_example_label(*key), key) for key in self.recorded])
             self.examples.observe(lambda change: self.use_recorded(change["new"]), names="value")
             rows = [w.HTML(TEXT["replay_hint"]), self.examples, *rows]
         self.widget = w.VBox(rows)
 
-    def use_recorded(self, pair: tuple[str, str] | tuple[()]) -> None:
-        """Fill the boxes with a recorded request (replay mode)."""
-        body = self.recorded.get(pair) if pair else None
+    def use_recorded(self, key: tuple[str, str, str] | tuple[()]) -> None:
+        """Fill the boxes with a recorded request (replay mode): model, prompt, system prompt and settings."""
+        body = self.recorded.get(key) if key else None
         if body is None:
             return
-        system = next((m["content"] for m in body["messages"] if m.get("role") == "system"), "")
-        self.model.value, self.prompt.value, self.system.value = pair[0], pair[1], system
+        self.model.value, self.prompt.value = key[:2]
+        self.system.value = _system_of(body["messages"])
         self.temperature.value = body.get("temperature", self.temperature.value)
         self.max_tokens.value = body.get("max_tokens", self.max_tokens.value)
 
     def request_body(self) -> dict:
         """The JSON body `send()` posts; in replay mode a matching recording's exact body."""
         model, prompt = self.model.value.strip(), self.prompt.value
-        recorded = self.recorded.get((model, prompt))
+        recorded = self.recorded.get((model, prompt, self.system.value.strip()))
         if recorded is not None and _messages(self.system.value, prompt) == recorded["messages"]:
             return recorded
         return {"model": model, "messages": _messages(self.system.value, prompt),

@@ -322,7 +322,7 @@ def test_replay_offers_recorded_catalogue_prompts_and_streams(server, monkeypatc
     assert label.startswith(widgets.TEXT["recorded_mark"])
     sender = widgets.prompt_sender(picker)
     assert widgets.TEXT["replay_hint"] in [getattr(c, "value", None) for c in sender.widget.children]
-    sender.examples.value = (STREAM_MODEL, "挨拶して")
+    sender.examples.value = (STREAM_MODEL, "挨拶して", "")
     assert sender.prompt.value == "挨拶して" and sender.model.value == STREAM_MODEL
     sender.send()
     assert sender.updates == STREAM_PIECES and sender.answer.value == widgets._answer_html(STREAM_TEXT)
@@ -331,3 +331,18 @@ def test_replay_offers_recorded_catalogue_prompts_and_streams(server, monkeypatc
     sender.send()
     assert isinstance(sender.status.value, str) and "トークン:" not in sender.status.value
     assert len(server.log) == requests_before  # replay sent nothing
+
+
+def test_replay_examples_keep_the_same_question_under_two_system_prompts_apart(clean_env, monkeypatch):
+    """Lesson 05 asks one question as a primary-school and as a university teacher: two examples, two answers."""
+    keep_course_state(monkeypatch)
+    course_utils.setup(quiet=True)
+    assert course_utils.MODE == "replay"
+    sender = widgets.prompt_sender()
+    sky = [(label, key) for label, key in sender.examples.options if key and key[1] == "空はなぜ青いのですか？"]
+    assert len(sky) == 2 and all("（システム: あなたは" in label for label, _ in sky)
+    university = next(key for _, key in sky if "大学で物理" in key[2])
+    sender.examples.value = university
+    assert sender.system.value == university[2] and sender.model.value == university[0]
+    sender.send()
+    assert "レイリー散乱" in sender.answer.value and "トークン:" in sender.status.value
