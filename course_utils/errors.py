@@ -109,7 +109,7 @@ def show_cell_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_o
         else:
             shell.showtraceback(running_compiled_code=True)
         return
-    sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # what %tb shows in full
+    shell._get_exc_info((etype, value, tb))  # records it as the last exception: what %tb shows in full
     show(explain(value))
     shell._showtraceback(etype, value, [UNCAUGHT_LINE.format(name=etype.__name__)])
 
