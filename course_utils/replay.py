@@ -11,7 +11,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 from .config import DEFAULT_BASE_URL, KEY_VAR, base_url, recordings_dir
@@ -163,9 +163,8 @@ def _without_retries(cassette_dict: dict) -> dict:
     return {**cassette_dict, **kept}
 
 
-def recorded_chats(requests) -> list[tuple[str, str]]:
-    """(model, last user prompt) of every recorded chat completion, in order, without repeats."""
-    seen: list[tuple[str, str]] = []
+def chat_bodies(requests) -> Iterator[tuple[str, str, dict]]:
+    """(model, last user prompt, JSON body) of every recorded chat completion request, in order."""
     for r in requests:
         if not r.path.endswith("/chat/completions"):
             continue
@@ -173,10 +172,12 @@ def recorded_chats(requests) -> list[tuple[str, str]]:
             body = json.loads(_body_text(r.body))
         except ValueError:
             continue
-        pair = (str(body.get("model")), _last_user_prompt(body))
-        if pair not in seen:
-            seen.append(pair)
-    return seen
+        yield str(body.get("model")), _last_user_prompt(body), body
+
+
+def recorded_chats(requests) -> list[tuple[str, str]]:
+    """(model, last user prompt) of every recorded chat completion, in order, without repeats."""
+    return list(dict.fromkeys((model, prompt) for model, prompt, _ in chat_bodies(requests)))
 
 
 def _last_user_prompt(body: dict) -> str:

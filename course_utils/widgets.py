@@ -101,12 +101,10 @@ def _recorded_requests() -> dict[tuple[str, str, str], dict]:
     if course_utils.MODE != "replay" or session is None:
         return {}
     found: dict[tuple[str, str, str], dict] = {}
-    for request in session.cassette.requests:
-        for model, prompt in replay.recorded_chats([request]):
-            body = json.loads(request.body)
-            key = (model, prompt, _system_of(body["messages"]).strip())
-            if key not in found or body.get("stream"):
-                found[key] = body
+    for model, prompt, body in replay.chat_bodies(session.cassette.requests):
+        key = (model, prompt, _system_of(body.get("messages") or []).strip())
+        if key not in found or body.get("stream"):
+            found[key] = body
     return found
 
 
