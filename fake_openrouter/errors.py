@@ -12,7 +12,7 @@ from functools import cache
 from werkzeug import Response
 
 from .ids import SECONDS_PER_DAY
-from .wire import DATA_DIR, JSON_TYPE, dumps
+from .wire import DATA_DIR, json_response
 
 ERRORS_DIR = DATA_DIR / "errors"
 # The model id (and dated permaslug) each sample was captured with, replaced by the request's own.
@@ -61,7 +61,7 @@ def error_response(body: dict, status: int, generation_id: str | None = None,
     all_headers = dict(headers or {})
     if generation_id:
         all_headers["X-Generation-Id"] = generation_id
-    return Response(dumps(body), status=status, headers=all_headers, content_type=JSON_TYPE)
+    return json_response(body, status, all_headers)
 
 
 def sample_response(name: str, *, created: int, generation_id: str | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from pathlib import Path
 
 from werkzeug import Response
@@ -20,6 +21,11 @@ def load_data(name: str) -> dict:
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
+def status_line(status: int) -> str:
+    """`429 Too Many Requests`: the standard reason phrase (werkzeug, given a bare code, upper-cases it)."""
+    return f"{status} {HTTPStatus(status).phrase}"
+
+
 def json_response(obj: object, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A JSON response with OpenRouter's content type."""
-    return Response(dumps(obj), status=status, headers=headers, content_type=JSON_TYPE)
+    return Response(dumps(obj), status=status_line(status), headers=headers, content_type=JSON_TYPE)

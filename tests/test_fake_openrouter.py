@@ -238,6 +238,17 @@ def test_free_per_day_429_has_rate_limit_headers_and_names_nothing_stale(srv, cl
         ask(client)
 
 
+def test_status_lines_carry_the_standard_reason_phrases(srv, client):
+    """vcrpy records the reason phrase; werkzeug's own would be upper-case ("TOO MANY REQUESTS")."""
+    srv.inject("429-free-per-minute")
+    with pytest.raises(openai.RateLimitError) as caught:
+        ask(client)
+    assert caught.value.response.reason_phrase == "Too Many Requests"
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.chat.completions.create(model=FREE, messages=[])
+    assert caught.value.response.reason_phrase == "Bad Request"
+
+
 def test_error_in_a_200_body(srv, client):
     srv.inject("200-error-in-body")
     choice = ask(client).choices[0]
