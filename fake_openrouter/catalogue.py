@@ -34,12 +34,20 @@ class Catalogue:
         """The catalogue entry of `model_id`, or None."""
         return self._models.get(model_id)
 
+    def retired_free(self, model_id: str) -> bool:
+        """Whether `model_id` is a delisted `:free` variant of a model still listed (paid).
+
+        OpenRouter answers those with 404 "No endpoints found", not the 400 of an unknown id.
+        """
+        base, _, variant = model_id.rpartition(":")
+        return variant == "free" and model_id not in self._models and base in self._models
+
     def find(self, slug: str) -> dict | None:
         """The entry whose id or dated `canonical_slug` is `slug` (as the endpoints URL accepts)."""
         return self.get(slug) or next((m for m in self._models.values() if m["canonical_slug"] == slug), None)
 
     def remove(self, model_id: str) -> None:
-        """Retire a model: it leaves the listing and requests for it fail as for an unknown id."""
+        """Retire a model: it leaves the listing and requests for it fail as for an unknown (or retired free) id."""
         del self._models[model_id]
 
     def set_price(self, model_id: str, prompt: str, completion: str) -> None:

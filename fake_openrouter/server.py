@@ -93,7 +93,8 @@ class FakeOpenRouter:
         self._faults.inject(kind, times, seconds)
 
     def remove_model(self, model_id: str) -> None:
-        """Retire a model from the catalogue (requests for it then get the 400 of an unknown id)."""
+        """Retire a model from the catalogue (requests for it then get the 400 of an unknown id, or the 404
+        "No endpoints found" for a `:free` variant whose paid model is still listed)."""
         self.catalogue.remove(model_id)
 
     def set_price(self, model_id: str, prompt: str, completion: str) -> None:

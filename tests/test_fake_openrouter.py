@@ -202,10 +202,19 @@ def test_request_errors_map_to_openai_exceptions(srv, fake_key):
     with pytest.raises(openai.AuthenticationError, match="User not found."):
         ask(OpenAI(base_url=srv.base_url, api_key=REVOKED_KEY, max_retries=0))
     client = OpenAI(base_url=srv.base_url, api_key=fake_key, max_retries=0)
-    with pytest.raises(openai.BadRequestError, match=f"{DOCUMENT_MODEL} is not a valid model ID"):
-        ask(client, DOCUMENT_MODEL)
+    with pytest.raises(openai.BadRequestError, match="nobody/nothing:free is not a valid model ID"):
+        ask(client, "nobody/nothing:free")
     with pytest.raises(openai.BadRequestError, match="Input required"):
         client.chat.completions.create(model=FREE, messages=[])
+
+
+def test_a_delisted_free_variant_finds_no_endpoints(client):
+    """The document's model: its `:free` variant is gone, its paid model is listed (as on OpenRouter: 404)."""
+    with pytest.raises(openai.NotFoundError) as caught:
+        ask(client, DOCUMENT_MODEL)
+    assert caught.value.response.json() == {
+        "error": {"message": f"No endpoints found for {DOCUMENT_MODEL}.", "code": 404}, "user_id": "user_REDACTED"}
+    assert ask(client, DOCUMENT_MODEL, extra_body={"models": [DOCUMENT_MODEL, FREE]}).model == FREE
 
 
 @pytest.mark.parametrize(("kind", "exception"), [

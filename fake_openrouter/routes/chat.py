@@ -65,7 +65,8 @@ def chat(state: ChatState, request: Request, fault: Fault | None) -> Response:
     candidates = list(dict.fromkeys(([body["model"]] if body.get("model") else []) + (body.get("models") or [])))
     if not candidates:
         return error_response(message_error(400, "No models provided", with_user=True), 400, req.generation_id)
-    unknown = next((m for m in candidates if state.catalogue.get(m) is None), None)
+    unknown = next((m for m in candidates
+                    if state.catalogue.get(m) is None and not state.catalogue.retired_free(m)), None)
     if unknown:
         return error_response(error_body("400-invalid-model", unknown), 400, req.generation_id)
     if kind in sample_names() and kind != IN_BODY_ERROR:
@@ -94,6 +95,9 @@ def _serve(state: ChatState, req: _Request, candidates: list[str],
     failure: Response | None = None
     for model_id in candidates:
         model = state.catalogue.get(model_id)
+        if model is None:  # a retired free variant: unknown ids were refused before
+            failure = error_response(error_body("404-no-endpoints", model_id), 404, req.generation_id)
+            continue
         try:
             endpoint = rank(state.catalogue.endpoints(model), req.body.get("provider"), req.digest, model_id)[0]
         except NoAllowedProviders as exc:
