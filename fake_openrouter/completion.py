@@ -128,8 +128,8 @@ def reasoning_detail(text: str) -> dict:
     return {"type": "reasoning.text", "text": text, "format": "unknown", "index": 0}
 
 
-def generate(*, model: dict, endpoint: dict, answer: Answer, texts: list[str], max_tokens: int | None,
-             digest: bytes, created: int, streamed: bool, request_headers: dict[str, str],
+def generate(*, generation_id: str, model: dict, endpoint: dict, answer: Answer, texts: list[str],
+             max_tokens: int | None, digest: bytes, created: int, streamed: bool, request_headers: dict[str, str],
              session_id: str | None, attempts: list[Attempt]) -> Generation:
     """Serve `answer` from `endpoint`: count tokens, apply `max_tokens` (reasoning spends it first)."""
     tokenizer = model["architecture"]["tokenizer"]
@@ -145,7 +145,7 @@ def generate(*, model: dict, endpoint: dict, answer: Answer, texts: list[str], m
         content = tokens.truncate(content, tokenizer, max_tokens - reasoning_tokens)
         content_tokens = max_tokens - reasoning_tokens if content else 0
     return Generation(
-        id=prefixed_id("gen", digest, created), created=created, model=model, endpoint=endpoint,
+        id=generation_id, created=created, model=model, endpoint=endpoint,
         content=content, reasoning=reasoning, finish_reason=finish_reason,
         prompt_tokens=tokens.count_prompt_tokens(texts, tokenizer), reasoning_tokens=reasoning_tokens,
         content_tokens=content_tokens, latency_ms=250 + int(fraction(digest, "latency") * 900),

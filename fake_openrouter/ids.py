@@ -1,20 +1,47 @@
-"""Deterministic ids and timestamps: the same request body always gets the same id and `created`.
+"""Deterministic ids and timestamps: the same sequence of requests always gets the same ids and times.
 
 Re-recording the course's examples must give identical files, so nothing here reads the clock or a
-random source. Every `created` falls inside 2026-08-20 (UTC), the date the shipped recordings claim.
+random source. Instead a `Clock` moves forward by 40-90 s per chat request, from 00:30 UTC on
+2026-08-20 (the date the shipped recordings claim; 09:30 in Japan, a morning class), so a whole course
+run of about a hundred requests stays on that day.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import string
+import threading
 from datetime import datetime, timezone
 
 RECORDED_DAY_START = int(datetime(2026, 8, 20, tzinfo=timezone.utc).timestamp())
 SECONDS_PER_DAY = 86_400
-# Keep `created` an hour before midnight so that latencies and rate-limit resets stay on the same day.
-_LAST_SECOND = SECONDS_PER_DAY - 3_600
+FIRST_CREATED = RECORDED_DAY_START + 30 * 60
+_STEP_SECONDS = (40, 90)  # between two chat requests: a learner reads the answer, then sends the next
 _ALNUM = string.ascii_letters + string.digits
+
+
+class Clock:
+    """The `created` time of each chat request, in the order the server takes them (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._latest = self._next = FIRST_CREATED
+        self._taken = 0
+        self._lock = threading.Lock()
+
+    def now(self) -> int:
+        """Unix seconds of the latest request taken (FIRST_CREATED before any)."""
+        return self._latest
+
+    def take(self, digest: bytes) -> tuple[int, bytes]:
+        """`created` for the request with `digest`, and a digest of this request at this place in the
+        sequence (identical requests then still get different ids)."""
+        low, high = _STEP_SECONDS
+        with self._lock:
+            self._latest, number = self._next, self._taken
+            self._next += low + int(fraction(digest, "step") * (high - low + 1))
+            self._taken += 1
+            created = self._latest
+        return created, hashlib.sha256(digest + number.to_bytes(8, "big")).digest()
 
 
 def request_digest(body: object) -> bytes:
@@ -37,11 +64,6 @@ def alphanumeric(digest: bytes, salt: str, length: int = 20) -> str:
         number, index = divmod(number, len(_ALNUM))
         chars.append(_ALNUM[index])
     return "".join(chars)
-
-
-def created_at(digest: bytes) -> int:
-    """Unix seconds inside 2026-08-20 (UTC)."""
-    return RECORDED_DAY_START + int(fraction(digest, "created") * _LAST_SECOND)
 
 
 def prefixed_id(prefix: str, digest: bytes, created: int) -> str:

@@ -21,7 +21,7 @@ from .answers import ANSWERS_DIR, AnswerBook
 from .auth import rejection
 from .catalogue import Catalogue
 from .faults import FaultQueue
-from .ids import RECORDED_DAY_START
+from .ids import Clock
 from .routes import account, catalogue as catalogue_routes
 from .routes.chat import ChatState, chat
 
@@ -29,18 +29,22 @@ API_PREFIX = "/api/v1"
 Handler = Callable[[Request], Response]
 
 
-class _RecordingDayHandler(WSGIRequestHandler):
-    """Werkzeug's request handler with OpenRouter's `Server` header and a `Date` on the recordings' day.
+def _handler_class(clock: Clock) -> type[WSGIRequestHandler]:
+    """Werkzeug's request handler with OpenRouter's `Server` header and a `Date` from `clock`.
 
     Werkzeug always adds its own `Server` and the current `Date` (the application cannot replace
-    them); fixed values keep re-recorded example files identical.
+    them); the server's own clock keeps re-recorded example files identical and `Date` in step with
+    the `created` of the chat responses.
     """
 
-    def version_string(self) -> str:
-        return "cloudflare"
+    class RecordingDayHandler(WSGIRequestHandler):
+        def version_string(self) -> str:
+            return "cloudflare"
 
-    def date_time_string(self, timestamp: float | None = None) -> str:
-        return http_date(RECORDED_DAY_START)
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            return http_date(clock.now())
+
+    return RecordingDayHandler
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class FakeOpenRouter:
         self.credits_state: dict = account.initial_credits()
         self.requests: list[RecordedRequest] = []
         self._faults = FaultQueue()
-        self._chat = ChatState(self.catalogue, self.answers, self.key_state, generations={})
+        self._chat = ChatState(self.catalogue, self.answers, self.key_state, Clock(), generations={})
         self._http = HTTPServer("127.0.0.1", port, threaded=True)
         self._register_routes()
 
@@ -75,7 +79,7 @@ class FakeOpenRouter:
     def start(self) -> None:
         """Serve in a background thread."""
         self._http.start()
-        self._http.server.RequestHandlerClass = _RecordingDayHandler
+        self._http.server.RequestHandlerClass = _handler_class(self._chat.clock)
 
     def stop(self) -> None:
         """Stop serving."""

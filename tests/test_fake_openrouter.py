@@ -8,10 +8,11 @@ import httpx2
 import openai
 import pytest
 from openai import OpenAI
+from werkzeug.http import http_date
 
 from fake_openrouter import REVOKED_KEY, FakeOpenRouter
 from fake_openrouter.answers import AnswerBook
-from fake_openrouter.ids import RECORDED_DAY_START, SECONDS_PER_DAY
+from fake_openrouter.ids import RECORDED_DAY_START, SECONDS_PER_DAY, iso_timestamp
 from fake_openrouter.tokens import count_tokens
 
 FREE = "google/gemma-4-31b-it:free"
@@ -94,11 +95,28 @@ def test_completion_answers_the_document_question_in_the_real_shape(srv, client)
     created = int(GEN_ID.fullmatch(reply.id).group(1))
     assert created == reply.created and RECORDED_DAY_START <= created < RECORDED_DAY_START + SECONDS_PER_DAY
     assert raw.headers["x-generation-id"] == reply.id
-    assert (raw.headers["server"], raw.headers["date"]) == ("cloudflare", "Thu, 20 Aug 2026 00:00:00 GMT")
+    assert (raw.headers["server"], raw.headers["date"]) == ("cloudflare", http_date(reply.created))
     assert list(json.loads(raw.http_response.text)) == ["id", "object", "created", "model", "provider",
                                                         "system_fingerprint", "service_tier", "choices", "usage"]
-    assert ask(client).id == reply.id  # deterministic: re-recording gives identical files
     assert srv.requests[-1].json["messages"] == MESSAGES
+
+
+def test_time_moves_forward_in_serve_order_and_the_same_requests_give_the_same_ids(fake_key):
+    """Re-recording gives identical files; identical requests still get their own ids and later times."""
+    def run() -> tuple[list, dict]:
+        with FakeOpenRouter() as server:
+            local = OpenAI(base_url=server.base_url, api_key=fake_key, max_retries=0)
+            replies = [ask(local) for _ in range(3)] + [ask(local, PAID)]
+            record = local.get("/generation", cast_to=object, options={"params": {"id": replies[-1].id}})["data"]
+            return replies, record
+
+    (replies, record), (again, _) = run(), run()
+    assert [r.id for r in replies] == [r.id for r in again]
+    created = [r.created for r in replies]
+    assert created[0] == RECORDED_DAY_START + 30 * 60  # 00:30 UTC, 09:30 in Japan
+    assert all(40 <= later - earlier <= 90 for earlier, later in zip(created, created[1:]))
+    assert len({r.id.rsplit("-", 1)[1] for r in replies}) == 4
+    assert record["created_at"].startswith(iso_timestamp(created[-1] * 1000)[:20])  # same second
 
 
 def test_paid_cost_is_tokens_times_the_endpoint_price(client):

@@ -13,7 +13,7 @@ from ..catalogue import Catalogue
 from ..completion import Attempt, Generation, generate
 from ..errors import error_body, error_response, message_error, sample_names, sample_response, status_of
 from ..faults import Fault, reset_connection
-from ..ids import created_at, prefixed_id, request_digest
+from ..ids import Clock, prefixed_id, request_digest
 from ..routing import NoAllowedProviders, rank
 from ..wire import JSON_TYPE, dumps, json_response
 
@@ -27,6 +27,7 @@ class ChatState:
     catalogue: Catalogue
     answers: AnswerBook
     key_state: dict
+    clock: Clock
     generations: dict[str, Generation]
 
 
@@ -58,8 +59,8 @@ def chat(state: ChatState, request: Request, fault: Fault | None) -> Response:
         return rejected
     body = request.get_json(silent=True) or {}
     digest = request_digest(body)
-    created = created_at(digest)
-    req = _Request(body, digest, created, prefixed_id("gen", digest, created))
+    created, serial = state.clock.take(digest)
+    req = _Request(body, digest, created, prefixed_id("gen", serial, created))
     if not body.get("messages"):
         return error_response(error_body("400-missing-messages"), 400, req.generation_id)
     candidates = list(dict.fromkeys(([body["model"]] if body.get("model") else []) + (body.get("models") or [])))
@@ -108,7 +109,7 @@ def _serve(state: ChatState, req: _Request, candidates: list[str],
             attempts.append(Attempt(model, endpoint, status_of(answer.error)))
             failure = req.model_error(answer.error, state, model_id)
             continue
-        gen = generate(model=model, endpoint=endpoint, answer=answer, texts=texts,
+        gen = generate(generation_id=req.generation_id, model=model, endpoint=endpoint, answer=answer, texts=texts,
                        max_tokens=req.body.get("max_completion_tokens") or req.body.get("max_tokens"),
                        digest=req.digest, created=req.created, streamed=bool(req.body.get("stream")),
                        request_headers=dict(request.headers), session_id=req.body.get("session_id"),
