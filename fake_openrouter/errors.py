@@ -2,7 +2,8 @@
 
 A sample's file name starts with the HTTP status to answer with. Samples that name a model are
 rewritten to name the model of the request, and rate-limit samples get reset times that match the
-request's `created`, so the body reads as if it had happened to this request.
+request's `created`, so the body reads as if it had happened to this request. The per-day 429 keeps
+its account's limit: 50 free-model requests a day, for an account that never bought credits.
 """
 from __future__ import annotations
 
@@ -65,23 +66,22 @@ def error_response(body: dict, status: int, generation_id: str | None = None,
 
 
 def sample_response(name: str, *, created: int, generation_id: str | None = None,
-                    model: str | None = None, permaslug: str | None = None,
-                    free_tier: bool = True) -> Response:
+                    model: str | None = None, permaslug: str | None = None) -> Response:
     """The response for error sample `name`, with `X-RateLimit-*`/`Retry-After` on rate limits."""
     body = error_body(name, model, permaslug)
-    headers = _rate_limit(name, body, created, free_tier)
+    headers = _rate_limit(name, body, created)
     return error_response(body, status_of(name), generation_id, headers)
 
 
-def _rate_limit(name: str, body: dict, created: int, free_tier: bool) -> dict[str, str]:
+def _rate_limit(name: str, body: dict, created: int) -> dict[str, str]:
     """Make the body's `metadata.headers` consistent with `created` and return them as headers."""
     headers = body.get("error", {}).get("metadata", {}).get("headers")
     if not headers:
         return {}
     if name == "429-free-per-day":
-        # The daily window is the UTC day; the limit depends on whether credits were ever bought.
+        # The daily window is the UTC day. The limit stays the sample's 50, which its message explains: it
+        # is an account that never bought credits, not the example key's (whose `GET /key` says 1000).
         reset = (created // SECONDS_PER_DAY + 1) * SECONDS_PER_DAY
-        headers["X-RateLimit-Limit"] = "50" if free_tier else "1000"
         extra = {}
     else:
         reset = (created // _MINUTE + 1) * _MINUTE

@@ -253,13 +253,16 @@ def test_injected_error_samples_raise_the_matching_exception(srv, client, kind, 
     assert ask(client).choices[0].finish_reason == "stop"  # only the next request was affected
 
 
-def test_free_per_day_429_has_rate_limit_headers_and_names_nothing_stale(srv, client):
+def test_free_per_day_429_is_the_real_one_of_an_account_without_credits(srv, client):
     srv.inject("429-free-per-day")
     with pytest.raises(openai.RateLimitError) as caught:
         ask(client)
-    headers = caught.value.response.headers
-    assert headers["x-ratelimit-remaining"] == "0" and headers["x-ratelimit-limit"] == "1000"
+    headers, error = caught.value.response.headers, caught.value.response.json()["error"]
+    assert error["message"] == ("Rate limit exceeded: free-models-per-day. "
+                                "Add 10 credits to unlock 1000 free model requests per day")
+    assert (headers["x-ratelimit-limit"], headers["x-ratelimit-remaining"]) == ("50", "0")
     assert int(headers["x-ratelimit-reset"]) == (RECORDED_DAY_START + SECONDS_PER_DAY) * 1000
+    assert error["metadata"]["headers"] == {name: headers[name] for name in error["metadata"]["headers"]}
     srv.inject("404-no-endpoints")
     with pytest.raises(openai.NotFoundError, match=f"No endpoints found for {FREE}"):
         ask(client)

@@ -43,7 +43,7 @@ class _Request:
     def model_error(self, name: str, state: ChatState, model_id: str) -> Response:
         model = state.catalogue.get(model_id) or {}
         return sample_response(name, created=self.created, generation_id=self.generation_id, model=model_id,
-                               permaslug=model.get("canonical_slug"), free_tier=bool(state.key_state["is_free_tier"]))
+                               permaslug=model.get("canonical_slug"))
 
 
 def chat(state: ChatState, request: Request, fault: Fault | None) -> Response:
