@@ -49,6 +49,11 @@ class Generation:
     def completion_tokens(self) -> int:
         return self.reasoning_tokens + self.content_tokens
 
+    @property
+    def cost(self) -> float | int:
+        """USD, as `usage.cost` shows it."""
+        return self._costs()[0]
+
     def _costs(self) -> tuple[float | int, float | int, float | int]:
         pricing = self.endpoint["pricing"]
         prompt = max(Decimal(0), Decimal(pricing["prompt"])) * self.prompt_tokens
@@ -93,7 +98,7 @@ class Generation:
 
     def record(self) -> dict:
         """The `GET /generation` data (field order of the real capture)."""
-        total = self._costs()[0]
+        total = self.cost
         throughput = (self.endpoint["throughput_last_30m"] or {}).get("p50") or _DEFAULT_THROUGHPUT
         generation_ms = self.latency_ms + round(1000 * self.completion_tokens / throughput)
         permaslug = self.model["canonical_slug"]

@@ -1,8 +1,8 @@
 """FakeOpenRouter: a loopback server that answers like OpenRouter's API, for recordings and tests.
 
 Built on pytest-httpserver (werkzeug in a background thread); each route is a handler function of
-`routes/`. Everything the routes read (catalogue, answers, key state, generations, faults) lives here
-so that tests can change it while the server runs.
+`routes/`. Everything the routes read (catalogue, answers, the account's ledger, the clock,
+generations, faults) lives here so that tests can change it while the server runs.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from .auth import rejection
 from .catalogue import Catalogue
 from .faults import FaultQueue
 from .ids import Clock
+from .ledger import Ledger
 from .routes import account, catalogue as catalogue_routes
 from .routes.chat import ChatState, chat
 
@@ -63,11 +64,10 @@ class FakeOpenRouter:
     def __init__(self, port: int = 0, answers_dir: Path = ANSWERS_DIR) -> None:
         self.catalogue = Catalogue()
         self.answers = AnswerBook(answers_dir)
-        self.key_state: dict = account.initial_key_state()
-        self.credits_state: dict = account.initial_credits()
+        self.ledger = Ledger()
         self.requests: list[RecordedRequest] = []
         self._faults = FaultQueue()
-        self._chat = ChatState(self.catalogue, self.answers, self.key_state, Clock(), generations={})
+        self._chat = ChatState(self.catalogue, self.answers, self.ledger, Clock(), generations={})
         self._http = HTTPServer("127.0.0.1", port, threaded=True)
         self._register_routes()
 
@@ -110,8 +110,8 @@ class FakeOpenRouter:
             ("/models", "GET", lambda r: catalogue_routes.models(self.catalogue, r)),
             (re.compile(r"/api/v1/models/.+/endpoints$"), "GET",
              lambda r: catalogue_routes.endpoints(self.catalogue, r)),
-            ("/key", "GET", _keyed(lambda r: account.key(self.key_state, r))),
-            ("/credits", "GET", _keyed(lambda r: account.credits(self.credits_state, r))),
+            ("/key", "GET", _keyed(lambda r: account.key(self.ledger, r))),
+            ("/credits", "GET", _keyed(lambda r: account.credits(self.ledger, r))),
             ("/generation", "GET", _keyed(lambda r: account.generation(self._chat.generations, r))),
             ("/chat/completions", "POST", lambda r: chat(self._chat, r, self._faults.take())),
             (re.compile(".*"), METHOD_ALL, catalogue_routes.not_found),

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import httpx2
 import openai
@@ -62,16 +64,39 @@ def test_endpoints_of_the_open_model_list_several_providers_no_cheaper_than_the_
         client.get("/models/nobody/nothing/endpoints", cast_to=object)
 
 
-def test_key_reports_key_state_with_a_masked_label(srv, client, fake_key):
-    srv.key_state.update(limit=5, usage=1.25, is_free_tier=True)
+def test_key_reports_the_key_state_with_a_masked_label(srv, client, fake_key):
+    srv.ledger.update_key(limit=5, is_free_tier=True)
     try:
         data = client.get("/key", cast_to=object)["data"]
     finally:
-        srv.key_state.update(limit=1, usage=0, is_free_tier=False)
+        srv.ledger.update_key(limit=1, is_free_tier=False)
     assert data["label"] == f"{fake_key[:12]}...{fake_key[-3:]}" and fake_key not in json.dumps(data)
-    assert (data["limit"], data["usage"], data["limit_remaining"]) == (5, 1.25, 3.75)
+    assert data["limit"] == 5 and data["limit_remaining"] == pytest.approx(5 - data["usage"])
     assert data["free_model_daily_requests"]["limit"] == 50
     assert client.get("/credits", cast_to=object)["data"]["total_credits"] == 100.5
+
+
+def test_key_and_credits_count_the_successful_completions_served(fake_key):
+    with FakeOpenRouter() as own:
+        local = OpenAI(base_url=own.base_url, api_key=fake_key, max_retries=0)
+        before = local.get("/key", cast_to=object)["data"]
+        with ThreadPoolExecutor(4) as pool:  # concurrent requests, as the comparison widget sends them
+            paid = list(pool.map(lambda model: ask(local, model), [PAID, OPEN_MODEL] * 3))
+        ask(local)  # a free model: costs 0, counts as a free request
+        own.inject("429-free-per-day")  # another account's limit: counts nothing here
+        with pytest.raises(openai.RateLimitError):
+            ask(local)
+        own.inject("stream-cut")  # no complete answer: not a successful completion
+        list(ask(local, stream=True))
+        after = local.get("/key", cast_to=object)["data"]
+        total_usage = local.get("/credits", cast_to=object)["data"]["total_usage"]
+    cost = sum(Decimal(str(reply.usage.cost)) for reply in paid)
+    assert (before["usage"], before["limit_remaining"]) == (0, 1)
+    assert before["free_model_daily_requests"] == {"used": 2, "limit": 1000, "remaining": 998}
+    assert [after[name] for name in ("usage", "usage_daily", "usage_weekly", "usage_monthly")] == [float(cost)] * 4
+    assert after["byok_usage"] == 0 and after["limit_remaining"] == float(1 - cost)
+    assert after["free_model_daily_requests"] == {"used": 3, "limit": 1000, "remaining": 997}
+    assert total_usage == float(Decimal("25.75") + cost)
 
 
 def test_generation_details_describe_a_served_request(client):

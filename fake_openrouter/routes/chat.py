@@ -14,10 +14,13 @@ from ..completion import Attempt, Generation, generate
 from ..errors import error_body, error_response, message_error, sample_names, sample_response, status_of
 from ..faults import Fault, reset_connection
 from ..ids import Clock, prefixed_id, request_digest
+from ..ledger import Ledger
 from ..routing import NoAllowedProviders, rank
 from ..wire import JSON_TYPE, dumps, json_response
 
 IN_BODY_ERROR = "200-error-in-body"
+# Faults after which the client has no complete answer: such a completion is not counted as successful.
+_UNFINISHED = (IN_BODY_ERROR, "stream-cut", "stream-error", "malformed-json")
 
 
 @dataclass
@@ -26,7 +29,7 @@ class ChatState:
 
     catalogue: Catalogue
     answers: AnswerBook
-    key_state: dict
+    ledger: Ledger
     clock: Clock
     generations: dict[str, Generation]
 
@@ -78,6 +81,8 @@ def chat(state: ChatState, request: Request, fault: Fault | None) -> Response:
     gen, answer_error, slow_start = served
     state.generations[gen.id] = gen
     kind = kind or answer_error
+    if kind not in _UNFINISHED:
+        state.ledger.charge(gen.cost, free_model=gen.model["id"].endswith(":free"))
     headers = {"X-Generation-Id": gen.id}
     if body.get("stream"):
         return Response(_stream(gen, kind, slow_start), content_type=sse.CONTENT_TYPE,
