@@ -14,6 +14,12 @@ from .ids import fraction, iso_timestamp, prefixed_id
 
 _ZERO_WORKSPACE = "00000000-0000-0000-0000-000000000000"
 _DEFAULT_THROUGHPUT = 60  # tokens per second when an endpoint has no statistics
+# `native_finish_reason` is the provider's own word. Google's (Gemini API `FinishReason`: a real
+# Google AI Studio /generation record says "STOP") and Anthropic's (Messages API `stop_reason`) differ
+# from OpenRouter's; the other providers are OpenAI-compatible and say `stop` / `length` themselves.
+_GOOGLE_FINISH = {"stop": "STOP", "length": "MAX_TOKENS"}
+_NATIVE_FINISH = {"Google AI Studio": _GOOGLE_FINISH, "Google Vertex": _GOOGLE_FINISH,
+                  "Anthropic": {"stop": "end_turn", "length": "max_tokens"}}
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,11 @@ class Generation:
     @property
     def completion_tokens(self) -> int:
         return self.reasoning_tokens + self.content_tokens
+
+    @property
+    def native_finish_reason(self) -> str:
+        """The serving provider's raw finish reason."""
+        return _NATIVE_FINISH.get(self.endpoint["provider_name"], {}).get(self.finish_reason, self.finish_reason)
 
     @property
     def cost(self) -> float | int:
@@ -93,7 +104,7 @@ class Generation:
         """The non-streaming `chat.completion` body (2026 key order)."""
         return {**self.envelope("chat.completion"), "system_fingerprint": None, "service_tier": None,
                 "choices": [{"index": 0, "logprobs": None, "finish_reason": self.finish_reason,
-                             "native_finish_reason": self.finish_reason, "message": self.message()}],
+                             "native_finish_reason": self.native_finish_reason, "message": self.message()}],
                 "usage": self.usage()}
 
     def record(self) -> dict:
@@ -114,7 +125,7 @@ class Generation:
             "native_tokens_cached": 0, "num_media_prompt": None, "num_input_audio_prompt": None,
             "num_media_completion": 0, "num_search_results": None, "num_fetches": None,
             "web_search_engine": None, "origin": "", "is_byok": False,
-            "finish_reason": self.finish_reason, "native_finish_reason": self.finish_reason,
+            "finish_reason": self.finish_reason, "native_finish_reason": self.native_finish_reason,
             "service_tier": None, "usage": total, "router": None,
             "user_agent": self.request_headers.get("User-Agent", ""),
             "http_referer": self.request_headers.get("Http-Referer"),

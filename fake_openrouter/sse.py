@@ -51,7 +51,7 @@ def token_events(gen: Generation) -> list[str]:
 def closing_events(gen: Generation) -> list[str]:
     """The finish chunk, the usage chunk and `[DONE]`."""
     envelope = {**gen.envelope("chat.completion.chunk"), "system_fingerprint": None}
-    reason = {"finish_reason": gen.finish_reason, "native_finish_reason": gen.finish_reason}
+    reason = {"finish_reason": gen.finish_reason, "native_finish_reason": gen.native_finish_reason}
     finish = {**envelope, "choices": [{"index": 0, "delta": {"content": "", "role": "assistant", "reasoning": None},
                                        **reason}]}
     usage = {**envelope, "service_tier": None,

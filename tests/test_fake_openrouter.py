@@ -21,6 +21,7 @@ FREE = "google/gemma-4-31b-it:free"
 SMALL_FREE = "liquid/lfm-2.5-2.6b:free"
 PAID = "google/gemma-3-27b-it"
 OPEN_MODEL = "meta-llama/llama-3.3-70b-instruct"
+CLAUDE = "anthropic/claude-haiku-4.5"
 DOCUMENT_MODEL = "google/gemma-3-27b-it:free"
 SYSTEM = "あなたは親切で優秀なアシスタントです。"
 QUESTION = "日本で一番高い山について、その標高と名前を教えてください。"
@@ -164,6 +165,20 @@ def test_small_max_tokens_truncates_with_finish_reason_length(client):
     reply = ask(client, PAID, max_tokens=5)
     assert reply.choices[0].finish_reason == "length" and reply.usage.completion_tokens == 5
     assert reply.choices[0].message.content and reply.choices[0].message.content in ask(client, PAID).choices[0].message.content
+
+
+def test_native_finish_reason_is_the_providers_own_word(client):
+    def native(model: str, **kwargs) -> tuple[str, str]:
+        choice = ask(client, model, **kwargs).choices[0]
+        return choice.finish_reason, choice.model_extra["native_finish_reason"]
+
+    assert native(FREE) == ("stop", "STOP") and native(PAID, max_tokens=5) == ("length", "MAX_TOKENS")
+    assert native(CLAUDE) == ("stop", "end_turn") and native(CLAUDE, max_tokens=5) == ("length", "max_tokens")
+    assert native(OPEN_MODEL) == ("stop", "stop")
+    chunks = list(ask(client, FREE, stream=True))
+    assert chunks[-1].choices[0].model_extra["native_finish_reason"] == "STOP"
+    record = client.get("/generation", cast_to=object, options={"params": {"id": chunks[-1].id}})["data"]
+    assert (record["finish_reason"], record["native_finish_reason"]) == ("stop", "STOP")
 
 
 def test_japanese_costs_more_tokens_than_english_and_tokenizers_differ():
