@@ -3,7 +3,9 @@
 Kinds: every error sample name (`429-free-per-day`, …, `200-error-in-body`) plus
 `slow` (wait `seconds` before answering), `reset` (close the connection without a response),
 `stream-cut` (stop a stream mid-way: no finish, usage or [DONE]), `stream-error` (a mid-stream
-error event) and `malformed-json` (200 with a broken body).
+error event), `malformed-json` (200 with a broken body) and `usage-no-choices` (a complete stream
+whose final usage chunk has `"choices": []`, as OpenAI sends it and OpenRouter's docs describe; real
+OpenRouter captures have one choice there, the default; a non-streamed answer is unaffected).
 """
 from __future__ import annotations
 
@@ -16,11 +18,12 @@ from werkzeug import Request, Response
 from .errors import sample_names
 
 TRANSPORT_FAULTS = ("slow", "reset", "stream-cut", "stream-error", "malformed-json")
+USAGE_NO_CHOICES = "usage-no-choices"
 
 
 def fault_kinds() -> tuple[str, ...]:
     """Every kind `inject` accepts."""
-    return sample_names() + TRANSPORT_FAULTS
+    return sample_names() + TRANSPORT_FAULTS + (USAGE_NO_CHOICES,)
 
 
 @dataclass(frozen=True)

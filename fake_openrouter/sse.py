@@ -1,7 +1,7 @@
 """The SSE stream of a generation, framed like `data/chat-stream.sse.txt` (LF only, `data: [DONE]`).
 
 Every delta repeats `role` and `content`; reasoning is streamed before the content; a finish chunk
-is followed by a separate usage chunk that still has one choice.
+is followed by a separate usage chunk that still has one choice (none, OpenAI's way, on request).
 """
 from __future__ import annotations
 
@@ -48,15 +48,14 @@ def token_events(gen: Generation) -> list[str]:
     return reasoning + [chunk({"content": piece, "role": "assistant"}) for piece in pieces(gen.content)]
 
 
-def closing_events(gen: Generation) -> list[str]:
-    """The finish chunk, the usage chunk and `[DONE]`."""
+def closing_events(gen: Generation, usage_choice: bool = True) -> list[str]:
+    """The finish chunk, the usage chunk (with its one choice, or `"choices": []`) and `[DONE]`."""
     envelope = {**gen.envelope("chat.completion.chunk"), "system_fingerprint": None}
     reason = {"finish_reason": gen.finish_reason, "native_finish_reason": gen.native_finish_reason}
     finish = {**envelope, "choices": [{"index": 0, "delta": {"content": "", "role": "assistant", "reasoning": None},
                                        **reason}]}
-    usage = {**envelope, "service_tier": None,
-             "choices": [{"index": 0, "delta": {"content": "", "role": "assistant"}, **reason}],
-             "usage": gen.usage()}
+    choices = [{"index": 0, "delta": {"content": "", "role": "assistant"}, **reason}] if usage_choice else []
+    usage = {**envelope, "service_tier": None, "choices": choices, "usage": gen.usage()}
     return [event(finish), event(usage), DONE]
 
 

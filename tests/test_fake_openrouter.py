@@ -346,6 +346,15 @@ def test_stream_faults(srv, client):
         list(ask(client, stream=True))
 
 
+def test_usage_chunk_without_choices(srv, client):
+    srv.inject("usage-no-choices")
+    chunks = list(ask(client, stream=True))
+    finish, usage = chunks[-2:]
+    assert finish.choices[0].finish_reason == "stop" and usage.choices == [] and usage.usage.total_tokens
+    assert "".join(c.choices[0].delta.content for c in chunks[:-1]) == ask(client).choices[0].message.content
+    assert len(list(ask(client, stream=True))[-1].choices) == 1  # only the next request was affected
+
+
 def test_unknown_fault_is_refused(srv):
     with pytest.raises(ValueError, match="unknown fault"):
         srv.inject("500-everything")

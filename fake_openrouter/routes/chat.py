@@ -12,7 +12,7 @@ from ..answers import AnswerBook
 from ..catalogue import Catalogue
 from ..completion import Attempt, Generation, generate
 from ..errors import error_body, error_response, message_error, sample_names, sample_response, status_of
-from ..faults import Fault, reset_connection
+from ..faults import USAGE_NO_CHOICES, Fault, reset_connection
 from ..ids import Clock, prefixed_id, request_digest
 from ..ledger import Ledger
 from ..routing import NoAllowedProviders, rank
@@ -149,8 +149,8 @@ def _stream(gen: Generation, kind: str | None, slow_start: float) -> Iterator[st
     if slow_start:
         yield from sse.keepalives(slow_start)
     events = sse.token_events(gen)
-    if kind is None:
-        yield from events + sse.closing_events(gen)
+    if kind in (None, USAGE_NO_CHOICES):
+        yield from events + sse.closing_events(gen, usage_choice=kind is None)
         return
     yield from events[:len(events) // 2]
     if kind in ("stream-error", IN_BODY_ERROR):
