@@ -9,16 +9,19 @@ from decimal import Decimal
 import httpx2
 import openai
 import pytest
+import yaml
 from openai import OpenAI
 from werkzeug.http import http_date
 
 from fake_openrouter import REVOKED_KEY, FakeOpenRouter
-from fake_openrouter.answers import AnswerBook
+from fake_openrouter.answers import ANSWERS_DIR, AnswerBook
+from fake_openrouter.catalogue import Catalogue
 from fake_openrouter.ids import RECORDED_DAY_START, SECONDS_PER_DAY, iso_timestamp
 from fake_openrouter.tokens import count_tokens
 
 FREE = "google/gemma-4-31b-it:free"
 SMALL_FREE = "liquid/lfm-2.5-2.6b:free"
+LARGE_FREE = "nvidia/nemotron-3-super-120b-a12b:free"
 PAID = "google/gemma-3-27b-it"
 OPEN_MODEL = "meta-llama/llama-3.3-70b-instruct"
 CLAUDE = "anthropic/claude-haiku-4.5"
@@ -358,6 +361,39 @@ def test_usage_chunk_without_choices(srv, client):
 def test_unknown_fault_is_refused(srv):
     with pytest.raises(ValueError, match="unknown fault"):
         srv.inject("500-everything")
+
+
+def test_models_that_reason_by_default_show_reasoning_in_every_authored_answer():
+    catalogue = Catalogue()
+    entries = [entry for path in sorted(ANSWERS_DIR.glob("*.yaml"))
+               for entry in yaml.safe_load(path.read_text(encoding="utf-8")) if "answer" in entry]
+
+    def reasons_by_default(model_id: str) -> bool:
+        reasoning = (catalogue.get(model_id) or {}).get("reasoning") or {}
+        return bool(reasoning.get("default_enabled") or reasoning.get("mandatory"))
+
+    reasoners = [entry for entry in entries if reasons_by_default(entry["model"])]
+    assert {e["model"] for e in reasoners} == {SMALL_FREE, LARGE_FREE}
+    assert [e["prompt"][:12] for e in reasoners if not e.get("reasoning")] == []
+
+
+@pytest.mark.parametrize("question", [
+    "日本の首都はどこですか？その都市の人口と、観光客に人気の場所を3つ教えてください。",
+    "What is the capital of Japan? Please tell me its population and three places that are popular with tourists.",
+], ids=["japanese", "english"])
+def test_the_compared_models_answer_the_token_question_each_in_its_own_words(question):
+    book = AnswerBook()
+    texts = [book.find(model, question).text for model in (FREE, OPEN_MODEL, CLAUDE)]
+    assert len(set(texts)) == 3 and not any("例示用サーバー" in text for text in texts)
+    japanese = bool(re.search("[ぁ-ん]", question))
+    assert all(bool(re.search("[ぁ-ん]", text)) == japanese for text in texts)
+    assert max(map(len, texts)) < 1.3 * min(map(len, texts))
+
+
+def test_the_proverb_answer_reads_naturally():
+    prompt = "「情けは人のためならず」ということわざの意味を、よくある誤解にもふれて2〜3文で説明してください。"
+    answer = AnswerBook().find(LARGE_FREE, prompt)
+    assert "正しい意味の人とほぼ同じ割合でいる" in answer.text
 
 
 def test_answer_files_merge_and_reject_duplicates(tmp_path):
