@@ -1,9 +1,10 @@
 """Deterministic ids and timestamps: the same sequence of requests always gets the same ids and times.
 
-Re-recording the course's examples must give identical files, so nothing here reads the clock or a
-random source. Instead a `Clock` moves forward by 40-90 s per chat request, from 00:30 UTC on
+Re-recording the course's examples must give identical files, so nothing here reads the system clock
+or a random source. Instead a `Clock` moves forward by 40-90 s per chat request, from 00:30 UTC on
 2026-08-20 (the date the shipped recordings claim; 09:30 in Japan, a morning class), so a whole course
-run of about a hundred requests stays on that day.
+run of about a hundred requests stays on that day. Concurrent requests take their places in arrival
+order. Values that need no order (latency, the load-balanced provider) come from the request body alone.
 """
 from __future__ import annotations
 
