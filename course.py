@@ -8,6 +8,7 @@ Needs only Python 3.11 or newer. On Windows use `py course.py`.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +19,16 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".course-requirements.sha256"
 FIRST_LESSON = "notebooks/00_introduction.ipynb"
+# Learners copy .env.example to .env inside JupyterLab, so its file browser must list dot files; the server
+# hides them by default. Folders no learner should open stay hidden (with the server's own default globs).
+LAB_OPTIONS = (
+    "--ContentsManager.allow_hidden=True",
+    *(f"--ContentsManager.hide_globs={name}" for name in (
+        "__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", ".git", ".venv", ".ci", ".pytest_cache",
+        ".ipynb_checkpoints", "*.egg-info")),
+)
+# JupyterLab settings the course's environment starts with (the file browser's own switch for dot files).
+LAB_OVERRIDES = {"@jupyterlab/filebrowser-extension:browser": {"showHiddenFiles": True}}
 
 TEXT = {
     "old_python": "Python 3.11 以上が必要です（いまは {version}）。https://www.python.org/downloads/ から入れてください。",
@@ -47,13 +58,20 @@ def ensure_environment() -> None:
         STAMP.write_text(digest)
 
 
+def write_lab_overrides(settings_dir: Path) -> None:
+    """Write LAB_OVERRIDES as JupyterLab's `overrides.json` in `settings_dir` (its app settings folder)."""
+    settings_dir.mkdir(parents=True, exist_ok=True)
+    (settings_dir / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=2), encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
     ensure_environment()
     if argv[:1] == ["test"]:
         return subprocess.call([str(venv_python()), "-m", "pytest", *argv[1:]], cwd=ROOT)
     print(TEXT["open"], flush=True)
     # Root at the course folder (not notebooks/), so .env.example and the docs show in the file browser.
-    lab = [str(venv_python()), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", FIRST_LESSON, *argv]
+    write_lab_overrides(VENV / "share" / "jupyter" / "lab" / "settings")
+    lab = [str(venv_python()), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", *LAB_OPTIONS, FIRST_LESSON, *argv]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         lab.append("--allow-root")  # containers and CI run as root; Jupyter refuses it otherwise
     return subprocess.call(lab, cwd=ROOT)

@@ -5,6 +5,7 @@ It serves a copy of the lesson from a temporary folder, so nothing can save over
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -59,6 +60,10 @@ WATCH_ANSWER = """() => { window.answers = [];
     new MutationObserver(() => window.answers.push(box.textContent)).observe(
         box, {subtree: true, childList: true, characterData: true}); }"""
 STDERR = "application/vnd.jupyter.stderr"
+# The settings JupyterLab gets from `python3 course.py`, the README's way to open the course.
+_spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
+course = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(course)
 COURSE_VARS = ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "COURSE_MODE", "COURSE_NOTEBOOK",
                "COURSE_RECORDINGS_DIR", "COURSE_NO_DOTENV", "JPY_SESSION_NAME")
 
@@ -95,15 +100,23 @@ def _lab_env(home: Path) -> dict[str, str]:
 
 @pytest.fixture
 def lab(tmp_path):
-    """`jupyter lab` (replay mode, no key, shipped recordings) on 127.0.0.1 with a random port and token."""
+    """`jupyter lab` as course.py starts it (replay mode, no key, shipped recordings), on 127.0.0.1.
+
+    It serves a course folder with the lesson, `.env.example` and the folders the file browser must hide.
+    """
     root = tmp_path / "root"
     (root / LESSON.parent).mkdir(parents=True)
     shutil.copy(ROOT / LESSON, root / LESSON)
+    shutil.copy(ROOT / ".env.example", root / ".env.example")
+    for hidden in (".git", ".venv", ".ipynb_checkpoints"):
+        (root / hidden).mkdir()
+    course.write_lab_overrides(tmp_path / "app-settings")
     port, token = _free_port(), os.urandom(12).hex()
     log = (tmp_path / "lab.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True"],
+         f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
+         f"--LabApp.app_settings_dir={tmp_path / 'app-settings'}", *course.LAB_OPTIONS],
         env=_lab_env(tmp_path), stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -192,3 +205,22 @@ def test_lesson_04_sender_streams_a_recorded_answer(lab, chromium):
         finally:
             browser.close()
     print(f"browser part: {time.monotonic() - started:.1f} s")
+
+
+def test_file_browser_lists_env_example_for_the_key_steps(lab, chromium):
+    """Lessons 00 and 02 have learners copy .env.example to .env in JupyterLab: both dot files must be listed."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, token = lab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True, timeout=30_000)
+        try:
+            page = browser.new_page(locale="ja-JP")
+            page.goto(f"{url}/lab/tree?token={token}", timeout=60_000)
+            names = page.locator(".jp-DirListing-itemText")
+            expect(names.filter(has_text=re.compile(r"^\.env\.example$"))).to_have_count(1, timeout=60_000)
+            expect(names.filter(has_text=re.compile(r"^notebooks$"))).to_have_count(1)
+            listed = {n.strip() for n in names.all_text_contents()}
+            assert not listed & {".git", ".venv", ".ipynb_checkpoints"}, listed
+        finally:
+            browser.close()
