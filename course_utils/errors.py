@@ -246,6 +246,7 @@ _STATUS_RULES: list[tuple[Callable[[_Status], bool], str]] = [
     (lambda s: s.status == 400, "bad_request"),
     (lambda s: s.status == 404 and s.mentions("data policy"), "data_policy"),
     (lambda s: s.status == 404 and s.mentions("no allowed providers"), "no_allowed_providers"),
+    (lambda s: s.status == 404 and s.mentions("no endpoints found") and _paid_only(s.model), "free_retired"),
     (lambda s: s.status == 404 and s.mentions("no endpoints found"), "no_endpoints"),
     (lambda s: s.status == 404, "not_found"),
     (lambda s: s.status == 408, "request_timeout"),
@@ -333,8 +334,9 @@ def _status_values(case: str, s: _Status, exc: openai.APIStatusError) -> dict[st
     elif case == "model_invalid":
         match = _INVALID_MODEL.match(s.message)
         values["model"] = match.group(1) if match else values["model"]
-        close = suggest_models(values["model"])
-        values["suggestions"] = FRAGMENTS["suggestions"].format(ids=", ".join(close)) if close else ""
+        values["suggestions"] = _suggestions(values["model"])
+    elif case == "free_retired":
+        values.update(base=values["model"].removesuffix(":free"), suggestions=_suggestions(values["model"]))
     elif case == "no_allowed_providers":
         values["available"] = ", ".join(s.metadata.get("available_providers") or []) or unknown
     elif case.startswith("rate_"):
@@ -357,6 +359,20 @@ def _rate_values(case: str, s: _Status) -> dict[str, str]:
     upgrade = FRAGMENTS["rate_day_at_max" if limit == "1000" else "rate_day_upgrade"]
     return {"limit": FRAGMENTS["count"].format(n=limit) if limit else "", "wait": wait,
             "reset_at": FRAGMENTS["reset_at"].format(time=reset) if reset else "", "upgrade": upgrade}
+
+
+def _suggestions(model: str) -> str:
+    """ "Close ids: …" for a next step, or "" when the catalogue has nothing close."""
+    close = suggest_models(model)
+    return FRAGMENTS["suggestions"].format(ids=", ".join(close)) if close else ""
+
+
+def _paid_only(model: str | None) -> bool:
+    """Whether the catalogue lists `model` without its `:free` variant (False if no catalogue is at hand)."""
+    if not model or not model.endswith(":free"):
+        return False
+    ids = set(_from_catalog("known_model_ids") or [])
+    return model not in ids and model.removesuffix(":free") in ids
 
 
 def _afford(s: _Status) -> int:

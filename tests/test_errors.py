@@ -128,8 +128,10 @@ STATUS_CASES = [
     pytest.param(Served.built(400, "This endpoint's maximum context length is 8192 tokens. However, you requested "
                                    "about 12000 tokens (4000 of text input, 8000 in the output)."),
                  "context_exceeded", ["max_tokens", "コンテキスト長"], id="400-context-built"),
-    pytest.param(Served.sample("404-no-endpoints.json"), "no_endpoints",
-                 [MODEL, "https://openrouter.ai/models", 'extra_body={"models"'], id="404-no-endpoints"),
+    # The shipped catalogue lists google/gemma-3-27b-it but not its :free variant (see the tests below).
+    pytest.param(Served.sample("404-no-endpoints.json"), "free_retired",
+                 [MODEL, "もう提供されていません", "有料版の google/gemma-3-27b-it", "近いIDの候補: google/gemma-3-27b-it",
+                  "https://openrouter.ai/models"], id="404-no-endpoints-free-retired"),
     pytest.param(Served.sample("404-no-allowed-providers.json"), "no_allowed_providers",
                  ["provider", "amazon-bedrock"], id="404-no-allowed-providers"),
     pytest.param(Served.built(404, "No endpoints found matching your data policy (Free model publication). "
@@ -181,7 +183,7 @@ def test_http_error_is_explained(httpserver, client, fake_key, served, case, nee
 
 
 # Cases whose tests are below rather than in STATUS_CASES.
-OTHER_CASES = {"no_key", "key_malformed", "record_without_key", "prompt_empty", "prompt_too_long", "connection",
+OTHER_CASES = {"no_endpoints", "no_key", "key_malformed", "record_without_key", "prompt_empty", "prompt_too_long", "connection",
                "client_timeout", "stream_error", "stream_cut", "completion_error", "not_recorded",
                "malformed_response"}
 
@@ -205,6 +207,19 @@ def test_invalid_model_without_catalogue(httpserver, client, monkeypatch):
     exp = failed_call(client)
     assert_kind(exp, "model_invalid", "nonexistent/not-a-model:free")
     assert "近いIDの候補" not in exp.next_step
+
+
+@pytest.mark.parametrize("listed", [
+    pytest.param(["google/gemma-3-27b-it:free", "google/gemma-3-27b-it"], id="free-variant-listed"),
+    pytest.param(["openai/gpt-4o-mini"], id="paid-version-not-listed-either"),
+    pytest.param(None, id="no-catalogue"),
+])
+def test_no_endpoints_is_not_called_retired_unless_the_catalogue_says_so(httpserver, client, monkeypatch, listed):
+    catalog = None if listed is None else types.SimpleNamespace(known_model_ids=lambda: listed)
+    monkeypatch.setitem(sys.modules, "course_utils.catalog", catalog)
+    serve(httpserver, Served.sample("404-no-endpoints.json"))
+    exp = failed_call(client)
+    assert_kind(exp, "no_endpoints", MODEL, "https://openrouter.ai/models", 'extra_body={"models"')
 
 
 def test_no_key_at_client_construction(clean_env, monkeypatch):
