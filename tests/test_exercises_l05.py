@@ -66,6 +66,16 @@ def test_missing_question_and_repeated_cell(history, capsys):
     assert "実行し直して" in capsys.readouterr().out
 
 
+def test_fixed_roles_after_a_wrong_run_point_to_the_stale_items(history, capsys):
+    """The notebook's own path: the cell ran once with `???`, then again with the roles corrected."""
+    messages, reply, _ = history
+    messages += [{"role": "???", "content": reply}, {"role": "???", "content": THIRD}]
+    messages += [{"role": "assistant", "content": reply}, {"role": "user", "content": THIRD}]
+    assert not check("05-1", messages)
+    out = capsys.readouterr().out
+    assert "2件多すぎます" in out and "'???'" not in out
+
+
 def test_solution_runs_and_is_right(history, capsys):
     messages, reply, _ = history
     solution("05-1")

@@ -34,6 +34,10 @@ TEXT = {
 def _problem(messages: Any) -> str | None:
     if not isinstance(messages, list):
         return TEXT["not_list"]
+    # First: items left over from earlier runs of the cell (e.g. a wrong role) are fixed by re-running from
+    # the top, not by editing them, and the rest of the hints would point at the stale items.
+    if len(messages) > 1 + len(EXPECTED_TURNS):
+        return TEXT["too_long"].format(extra=len(messages) - 1 - len(EXPECTED_TURNS))
     for item in messages:
         if not isinstance(item, dict):
             return TEXT["object"] if hasattr(item, "content") or hasattr(item, "choices") else TEXT["not_dict"]
@@ -44,14 +48,12 @@ def _problem(messages: Any) -> str | None:
             return TEXT["object"] if hasattr(content, "content") or hasattr(content, "choices") else TEXT["content"]
     if not messages or messages[0]["role"] != "system":
         return TEXT["no_system"]
-    turns = [m for m in messages[1:]]
+    turns = messages[1:]
     roles = tuple(m["role"] for m in turns)
     if len(roles) < len(EXPECTED_TURNS):
         if roles[-2:] == ("user", "user") and len(roles) >= 4:
             return TEXT["reply_as_user"]
         return TEXT["too_short"].format(missing=len(EXPECTED_TURNS) - len(roles))
-    if len(roles) > len(EXPECTED_TURNS):
-        return TEXT["too_long"].format(extra=len(roles) - len(EXPECTED_TURNS))
     if roles != EXPECTED_TURNS:
         if roles[3] == "user":
             return TEXT["reply_as_user"]
