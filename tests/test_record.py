@@ -69,6 +69,22 @@ def test_record_command_records_scrubs_and_refreshes_outputs(lesson, monkeypatch
     assert nbformat.read(lesson / "01_demo.ipynb", 4).cells[1].outputs[0]["text"] == "ping\n"
 
 
+def test_outputs_do_not_show_the_instructors_dotenv(lesson, monkeypatch, httpserver, capsys):
+    """The README's way to record: key and base URL in .env, not in the environment."""
+    base_url = httpserver.url_for("/api/v1")
+    (lesson.parent / ".env").write_text(f"{KEY_VAR}={FAKE_KEY}\n{BASE_URL_VAR}={base_url}\n", encoding="utf-8")
+    monkeypatch.delenv(BASE_URL_VAR)
+    monkeypatch.delenv(NO_DOTENV_VAR)
+    monkeypatch.chdir(lesson.parent)
+    serve(httpserver, "pong")
+    assert record.main([str(lesson)]) == 0
+    assert "完了: 1 冊" in capsys.readouterr().out
+    nb = nbformat.read(lesson / "01_demo.ipynb", 4)
+    banner = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    assert "APIキー: 未設定" in banner and "接続先: https://openrouter.ai/api/v1" in banner, banner
+    assert base_url not in json.dumps(nb)
+
+
 def test_record_refuses_without_a_key(lesson, capsys):
     assert record.main([str(lesson)]) == 2
     assert "APIキーが必要" in capsys.readouterr().out
