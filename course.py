@@ -34,7 +34,8 @@ TEXT = {
     "old_python": "Python 3.11 以上が必要です（いまは {version}）。https://www.python.org/downloads/ から入れてください。",
     "venv": "仮想環境 .venv を作成しています…",
     "install": "必要なライブラリをインストールしています（初回は1〜2分かかります）…",
-    "open": "JupyterLab を開きます。終了するときはこの画面で Ctrl+C を押してください。",
+    "open": "JupyterLab を開きます。終了するときは、この画面で Ctrl+C を2回続けて押してください。",
+    "closed": "JupyterLab を終了しました。また始めるときは、同じコマンドを実行してください。",
 }
 
 
@@ -74,7 +75,17 @@ def main(argv: list[str]) -> int:
     lab = [str(venv_python()), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", *LAB_OPTIONS, FIRST_LESSON, *argv]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         lab.append("--allow-root")  # containers and CI run as root; Jupyter refuses it otherwise
-    return subprocess.call(lab, cwd=ROOT)
+    process = subprocess.Popen(lab, cwd=ROOT)
+    while True:
+        try:
+            code = process.wait()
+            break
+        except KeyboardInterrupt:
+            # JupyterLab got the same Ctrl+C and handles it (a second one within 5 s stops it): wait for it,
+            # instead of killing it and printing a traceback.
+            continue
+    print(TEXT["closed"], flush=True)
+    return code
 
 
 if __name__ == "__main__":
