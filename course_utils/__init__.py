@@ -15,7 +15,7 @@ import os
 import sys
 from typing import Any
 
-from . import config, replay
+from . import config, replay, retry_notice
 from .banner import render_banner
 from .config import KEY_VAR, NOTEBOOK_VAR
 from .exceptions import (CompletionFailed, CourseError, InputProblem, KeyProblem, NotRecordedError,
@@ -68,6 +68,7 @@ def setup(notebook: str | None = None, quiet: bool = False) -> None:
     if MODE == RECORD and session is not None:
         _save_after_each_cell()
     _explain_cell_errors()
+    retry_notice.install()
     if not quiet:
         print(render_banner(MODE, BASE_URL, key_status_ja(lookup), choice.notes))
 

@@ -135,12 +135,14 @@ def test_rate_limit_carries_retry_after_and_says_when(live):
     assert "日本時間" in explanation.next_step  # when to try again, from X-RateLimit-Reset
 
 
-def test_default_retries_absorb_one_transient_503(live):
+def test_default_retries_absorb_one_transient_503_and_say_they_wait(live, capsys):
     before = len(live.requests)
     live.inject("503-service-unavailable")
     response = catalog._client().chat.completions.create(model=MODEL, messages=MESSAGES_JA)
     assert response.choices[0].message.content == full_answer(live)
     assert len(live.requests) - before == 2  # the 503, then the retry that succeeded
+    # openai waits silently before a retry (up to a minute for a 429's Retry-After): the cell says so.
+    assert capsys.readouterr().out.count("秒後に自動でもう一度送ります。再試行 1/2 回目") == 1
 
 
 # -- widgets -------------------------------------------------------------------------------------------------

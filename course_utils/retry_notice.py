@@ -1,0 +1,37 @@
+"""Say when `openai` waits to retry a request (429, 5xx, connection errors), which it otherwise does silently.
+
+A plain `OpenAI()` client retries twice and honours `Retry-After` (up to two minutes), so in live mode a
+rate-limited cell can sit for a minute or more with no output. openai announces each wait in one INFO log
+record; this module turns that record into one Japanese line in the cell's output.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+# The INFO record `openai._base_client` writes before each retry's sleep.
+_RETRYING = re.compile(r"Retrying request in (?P<seconds>[\d.]+) seconds \(retry (?P<n>\d+) of (?P<max>\d+)\)")
+
+# Learner-facing text.
+TEXT = {
+    "waiting": "（応答を待っています: エラーか混雑のため、openai ライブラリが {seconds}秒後に自動でもう一度送ります。"
+               "再試行 {n}/{max} 回目）",
+}
+
+
+class _RetryNotice(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        match = _RETRYING.fullmatch(record.getMessage())
+        if match:
+            seconds = max(1, round(float(match["seconds"])))
+            print(TEXT["waiting"].format(seconds=seconds, n=match["n"], max=match["max"]), file=sys.stdout, flush=True)
+
+
+def install() -> None:
+    """Show openai's retry waits (once per process; openai need not be imported yet)."""
+    logger = logging.getLogger("openai._base_client")
+    if not any(isinstance(h, _RetryNotice) for h in logger.handlers):
+        logger.addHandler(_RetryNotice(logging.INFO))
+        if logger.getEffectiveLevel() > logging.INFO:
+            logger.setLevel(logging.INFO)
