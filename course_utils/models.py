@@ -17,6 +17,7 @@ class CourseModels:
     large_free: str
     paid: str
     open_model: str
+    compare_paid: str
 
     def as_dict(self) -> dict[str, str]:
         """Role -> model id."""
