@@ -22,8 +22,8 @@ _OPENROUTER_KEY_LENGTH = len("sk-or-v1-") + 64
 # Learner-facing text: one message per malformed-key case.
 KEY_MESSAGES = {
     "empty": "APIキーが空です。.env の OPENROUTER_API_KEY= の後ろにキーを貼り付けてください。",
-    "whitespace": "APIキーの前後に空白や改行が入っています。.env の行を「OPENROUTER_API_KEY=sk-or-v1-…」の形に直し、"
-                  "余分な空白を消してください。",
+    "whitespace": "APIキーの前後に空白や改行が入っています。余分な空白や改行を消してください"
+                  "（.env なら「OPENROUTER_API_KEY=sk-or-v1-…」の1行にします）。",
     "quotes": "APIキーが引用符（\" や '）で囲まれたまま渡されています。引用符を外したキーだけを設定してください。",
     "placeholder": "APIキーが教材の見本の文字（「ここにあなたのAPIキーを貼り付けてください」）のままです。"
                    "OpenRouter の Keys ページで作ったキーに置き換えてください。",
