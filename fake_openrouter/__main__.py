@@ -1,9 +1,14 @@
-"""`python -m fake_openrouter --port 8765`: serve until Ctrl-C."""
+"""`python -m fake_openrouter --port 8765 [--fault KIND ...]`: serve until Ctrl-C.
+
+Each `--fault` fails one of the next chat requests, in the given order (kinds: see `faults.py`), e.g. to show
+an error live in class without a real rate limit.
+"""
 from __future__ import annotations
 
 import argparse
 import threading
 
+from .faults import fault_kinds
 from .server import FakeOpenRouter
 
 
@@ -11,8 +16,13 @@ def main(argv: list[str] | None = None) -> None:
     """Start the server on 127.0.0.1, print its base URL and serve until interrupted."""
     parser = argparse.ArgumentParser(prog="python -m fake_openrouter", description=__doc__)
     parser.add_argument("--port", type=int, default=8765, help="TCP port on 127.0.0.1 (0: any free port)")
+    parser.add_argument("--fault", action="append", default=[], choices=fault_kinds(), metavar="KIND",
+                        help="fail the next chat request with KIND (repeatable, applied in order): "
+                             + ", ".join(fault_kinds()))
     args = parser.parse_args(argv)
     with FakeOpenRouter(port=args.port) as server:
+        for kind in args.fault:
+            server.inject(kind)
         print(server.base_url, flush=True)
         try:
             threading.Event().wait()

@@ -421,3 +421,28 @@ def test_an_answer_can_depend_on_the_system_prompt(tmp_path, fake_key):
 
         assert reply(" 物理の先生として答えてください。") == "散乱です。"
         assert reply("短く答えてください。") == reply(None) == "富士山です。"
+
+
+def test_command_line_faults_fail_the_next_chat_requests_in_order(fake_key):
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "fake_openrouter", "--port", "0", "--fault",
+                                "429-free-per-minute", "--fault", "503-service-unavailable"],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        base_url = process.stdout.readline().strip()
+        client = OpenAI(base_url=base_url, api_key=fake_key, max_retries=0)
+
+        def ask():
+            return client.chat.completions.create(
+                model="liquid/lfm-2.5-2.6b:free", messages=[{"role": "user", "content": "Reply with exactly: pong"}])
+
+        with pytest.raises(openai.RateLimitError):
+            ask()
+        with pytest.raises(openai.InternalServerError):
+            ask()
+        assert ask().choices[0].message.content
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
