@@ -10,8 +10,9 @@ import functools
 import json
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .config import DEFAULT_BASE_URL, KEY_VAR, base_url, recordings_dir
@@ -29,15 +30,25 @@ _KEEP_RESPONSE_HEADERS = {"content-type", "x-generation-id", "retry-after", "x-r
 _KEEP_REQUEST_HEADERS = {"content-type", "http-referer", "x-openrouter-title", "x-title",
                          "x-openrouter-categories"}
 
-# Learner-facing text.
-NOT_RECORDED_MESSAGE = (
-    "再生モードでは、収録済みのリクエストしか再生できません。このリクエスト（モデル: {model}）は収録されていません。\n"
-    "プロンプト・モデル・システムプロンプト・temperature などを変えた場合は、元に戻せば再生できます。\n"
-    "収録済みの例:\n{recorded}\n"
-    "自分のプロンプトを試すには、.env に OPENROUTER_API_KEY を設定してライブモードに切り替えてください。"
-)
-NOT_RECORDED_OTHER = "（{method} {path} の収録はありません）"
-UNSAFE_RECORDING = "録音データにAPIキーらしき文字列が残っていたため、{path} を書き込みませんでした。"
+MAX_EXAMPLES = 5  # recorded prompts a not-recorded message lists
+MAX_DIFFERENT_FIELDS = 3  # a recording differing in more body fields than this is no "near miss"
+
+# Learner-facing text. errors.py shows a NotRecordedError's message as "what happened" (and again in the
+# details), next to its own cause and next step (edit back, or live mode): so the message says only what
+# is particular to this request.
+TEXT = {
+    "not_recorded": "このリクエスト（モデル: {model}）は収録されていません。{recorded}",
+    "differs": "{field} が収録と違います（収録: {recorded} ／ 今回: {sent}）。",
+    "unset": "指定なし",
+    "or": "、",
+    "examples": "\n収録済みの例:\n{lines}",
+    "example": "  ・{model}: 「{prompt}」",
+    "lookup": "この問い合わせ（{request}）は収録されていません。再生モードで調べられるのは、収録したときに使ったID"
+              "（生成IDやモデルIDなど）だけです。IDを受け取ったセルから順に実行し直すか、ライブモードで試してください。",
+    "other": "このリクエスト（{request}）は収録されていません。",
+    "unsafe_recording": "録音データにAPIキーらしき文字列が残っていたため、{path} を書き込みませんでした。",
+}
+NOT_RECORDED_MESSAGE = TEXT["not_recorded"]  # tests/test_errors.py builds its example from it
 
 
 # -- request normalisation and matching -------------------------------------------------------------
@@ -119,6 +130,10 @@ def _no_retry_on_replay(request, response: dict):
 class LibraryPersister:
     """Loads every recording in the folder as one library; saves one notebook's recording, scrubbed."""
 
+    # Which recordings (file stems) hold each request, by `_request_key`, as last loaded: the merged
+    # library no longer says, and the running notebook's own examples are the ones to offer first.
+    sources: dict[tuple, set[str]] = {}
+
     @classmethod
     def load_cassette(cls, cassette_path, serializer):
         from vcr.persisters.filesystem import CassetteNotFoundError
@@ -129,12 +144,16 @@ class LibraryPersister:
         files = sorted(path.glob("*.yaml")) if path.is_dir() else [path] if path.is_file() else []
         files = [f for f in files if not f.name.endswith(IN_PROGRESS_SUFFIX)]
         requests, responses = [], []
+        sources: dict[tuple, set[str]] = {}
         for f in files:
             reqs, resps = deserialize(f.read_text(encoding="utf-8"), serializer)
             requests += reqs
             responses += resps
+            for r in reqs:
+                sources.setdefault(_request_key(r.method, r.uri, r.body), set()).add(f.stem)
         if not requests:
             raise CassetteNotFoundError()
+        cls.sources = sources
         return requests, responses
 
     @staticmethod
@@ -145,7 +164,7 @@ class LibraryPersister:
         path = Path(cassette_path)
         key = os.environ.get(KEY_VAR)
         if (key and key in data) or "sk-or-" in data or "Bearer " in data:
-            raise RuntimeError(UNSAFE_RECORDING.format(path=path.name))
+            raise RuntimeError(TEXT["unsafe_recording"].format(path=path.name))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(data, encoding="utf-8")
 
@@ -163,21 +182,33 @@ def _without_retries(cassette_dict: dict) -> dict:
     return {**cassette_dict, **kept}
 
 
-def chat_bodies(requests) -> Iterator[tuple[str, str, dict]]:
-    """(model, last user prompt, JSON body) of every recorded chat completion request, in order."""
-    for r in requests:
-        if not r.path.endswith("/chat/completions"):
+@dataclass(frozen=True)
+class RecordedChat:
+    """One recorded chat completion request."""
+
+    model: str
+    prompt: str  # the last user message
+    body: dict  # the JSON body as sent
+    answered: bool  # the recorded response is HTTP 200, not one of the lessons' staged errors
+    here: bool  # recorded by the notebook that is running
+
+
+def recorded_chats(session: _Session) -> list[RecordedChat]:
+    """Every chat completion request the session replays, in recorded order, the running notebook's first."""
+    chats = []
+    for request, response in zip(session.cassette.requests, session.cassette.responses):
+        if not request.path.endswith("/chat/completions"):
             continue
         try:
-            body = json.loads(_body_text(r.body))
+            body = json.loads(_body_text(request.body))
         except ValueError:
             continue
-        yield str(body.get("model")), _last_user_prompt(body), body
-
-
-def recorded_chats(requests) -> list[tuple[str, str]]:
-    """(model, last user prompt) of every recorded chat completion, in order, without repeats."""
-    return list(dict.fromkeys((model, prompt) for model, prompt, _ in chat_bodies(requests)))
+        if not isinstance(body, dict):
+            continue
+        origins = LibraryPersister.sources.get(_request_key(request.method, request.uri, request.body), ())
+        chats.append(RecordedChat(str(body.get("model")), _last_user_prompt(body), body,
+                                  response["status"]["code"] == 200, session.notebook in origins))
+    return sorted(chats, key=lambda chat: not chat.here)  # stable: recorded order otherwise
 
 
 def _last_user_prompt(body: dict) -> str:
@@ -188,22 +219,72 @@ def _last_user_prompt(body: dict) -> str:
     return ""
 
 
-def _not_recorded(err) -> NotRecordedError:
+def _not_recorded(err, session: _Session) -> NotRecordedError:
+    """The learner-facing error for a request the recordings lack (the message fits what was sent)."""
     request = err.failed_request
     path = urlsplit(request.uri).path
-    model = prompt = None
+    chats = recorded_chats(session)
+    examples = list(dict.fromkeys((c.model, c.prompt) for c in chats if c.answered and _one_question(c.body)))
     try:
         body = json.loads(_body_text(request.body) or "{}")
-        model, prompt = body.get("model"), _last_user_prompt(body)
     except ValueError:
-        pass
-    recorded = recorded_chats(err.cassette.requests)
-    if path.endswith("/chat/completions"):
-        lines = "\n".join(f"  ・{m}: 「{_shorten(p)}」" for m, p in recorded[-8:]) or "  （なし）"
-    else:
-        lines = "  " + NOT_RECORDED_OTHER.format(method=request.method, path=path)
-    message = NOT_RECORDED_MESSAGE.format(model=model or "—", recorded=lines)
-    return NotRecordedError(message, request.method, path, model, prompt, recorded)
+        body = None
+    if not path.endswith("/chat/completions") or not isinstance(body, dict):
+        target = _canonical_uri(request.uri).removeprefix(DEFAULT_BASE_URL)
+        message = TEXT["lookup" if request.method == "GET" else "other"].format(request=f"{request.method} {target}")
+        return NotRecordedError(message, request.method, path, None, None, examples)
+    hint = _differences(body, chats) or _examples(examples)
+    message = TEXT["not_recorded"].format(model=body.get("model") or "—", recorded=hint)
+    return NotRecordedError(message, request.method, path, body.get("model"), _last_user_prompt(body), examples)
+
+
+def _one_question(body: dict) -> bool:
+    """A single question (after an optional system prompt), not a conversation's later turn: an example
+    a learner can send again by itself."""
+    return [m.get("role") for m in body.get("messages") or []] in (["user"], ["system", "user"])
+
+
+_MISSING = object()
+
+
+def _differences(sent: dict, chats: list[RecordedChat]) -> str:
+    """Which top-level fields keep `sent` from matching the nearest recording with the same messages
+    ("" if none is that near). A changed prompt is not named: the examples say more than its text."""
+    sent = _without_default_stream(sent)
+    near: dict[tuple[str, ...], list[dict]] = {}
+    for chat in chats:
+        recorded = _without_default_stream(chat.body)
+        if recorded.get("messages") != sent.get("messages"):
+            continue
+        fields = tuple(f for f in dict.fromkeys([*sent, *recorded])
+                       if sent.get(f, _MISSING) != recorded.get(f, _MISSING))
+        if 0 < len(fields) <= MAX_DIFFERENT_FIELDS:
+            near.setdefault(fields, []).append(recorded)
+    if not near:
+        return ""
+    fields = min(near, key=len)  # the first of the nearest: the running notebook's, if it has one
+    return "".join(TEXT["differs"].format(
+        field=f, sent=_shown(sent, f),
+        recorded=TEXT["or"].join(dict.fromkeys(_shown(recorded, f) for recorded in near[fields])))
+        for f in fields)
+
+
+def _without_default_stream(body: dict) -> dict:
+    """`stream: false` is the default, so the same as leaving it out (as `_request_key` has it)."""
+    return {k: v for k, v in body.items() if not (k == "stream" and v is False)}
+
+
+def _shown(body: dict, field: str) -> str:
+    """A body field as the learner wrote it in Python (True, 0.7, 'text' without quotes)."""
+    value = body.get(field, _MISSING)
+    if value is _MISSING:
+        return TEXT["unset"]
+    return _shorten(value if isinstance(value, str) else repr(value))
+
+
+def _examples(examples: list[tuple[str, str]]) -> str:
+    lines = [TEXT["example"].format(model=m, prompt=_shorten(p)) for m, p in examples[:MAX_EXAMPLES]]
+    return TEXT["examples"].format(lines="\n".join(lines)) if lines else ""
 
 
 def _shorten(text: str, limit: int = 40) -> str:
@@ -241,12 +322,13 @@ def _import_vcr():
 class _Session:
     """An active vcrpy cassette plus the transport wrapper that turns 'not recorded' into NotRecordedError."""
 
-    def __init__(self, mode: str, path: Path):
+    def __init__(self, mode: str, path: Path, notebook: str | None = None):
         vcr = _import_vcr()
         from vcr.patch import PATCHER_NAMES
 
         self.mode = mode
         self.path = path
+        self.notebook = Path(notebook).stem if notebook else None  # whose examples come first
         recorder = vcr.VCR(
             record_mode="none" if mode == "replay" else "all",
             match_on=["same_request"],
@@ -279,13 +361,13 @@ class _Session:
             try:
                 return sync_send(transport, request)
             except NotInCassette as err:
-                raise _not_recorded(err) from None
+                raise _not_recorded(err, self) from None
 
         async def handle_async_request(transport, request):
             try:
                 return await async_send(transport, request)
             except NotInCassette as err:
-                raise _not_recorded(err) from None
+                raise _not_recorded(err, self) from None
 
         self._patched = {"handle_request": sync_send, "handle_async_request": async_send}
         httpx2.HTTPTransport.handle_request = handle_request
@@ -310,11 +392,12 @@ _active: _Session | None = None
 
 
 def start(mode: str, notebook: str | None = None) -> _Session | None:
-    """Start replay (all recordings) or record (into `<notebook>.recording-in-progress.yaml`); stop otherwise."""
+    """Start replay (all recordings, `notebook`'s own first) or record (into
+    `<notebook>.recording-in-progress.yaml`); stop otherwise."""
     global _active
     stop()
     if mode == "replay":
-        _active = _Session("replay", recordings_dir()).__enter__()
+        _active = _Session("replay", recordings_dir(), notebook).__enter__()
     elif mode == "record":
         _active = _Session("record", recording_path(notebook or "scratch", in_progress=True)).__enter__()
     return _active

@@ -96,15 +96,21 @@ def _explain_html(exc: BaseException) -> str:
 
 def _recorded_requests() -> dict[tuple[str, str, str], dict]:
     """In replay mode: (model, prompt, system prompt or "") -> JSON body of its recorded chat request
-    (streamed ones preferred). The same question under two system prompts is two examples."""
+    (streamed ones preferred), the running notebook's first. The same question under two system prompts
+    is two examples. Only requests the sender can send again and that were answered are offered: a
+    conversation's later turn has more messages than its boxes hold, and a lesson's staged error (such as
+    the document's retired model) would only show that error again."""
     session = replay.active()
     if course_utils.MODE != "replay" or session is None:
         return {}
     found: dict[tuple[str, str, str], dict] = {}
-    for model, prompt, body in replay.chat_bodies(session.cassette.requests):
-        key = (model, prompt, _system_of(body.get("messages") or []).strip())
-        if key not in found or body.get("stream"):
-            found[key] = body
+    for chat in replay.recorded_chats(session):
+        system = _system_of(chat.body.get("messages") or [])
+        if not chat.answered or chat.body.get("messages") != _messages(system, chat.prompt):
+            continue
+        key = (chat.model, chat.prompt, system.strip())
+        if key not in found or chat.body.get("stream"):
+            found[key] = chat.body
     return found
 
 

@@ -346,3 +346,16 @@ def test_replay_examples_keep_the_same_question_under_two_system_prompts_apart(c
     assert sender.system.value == university[2] and sender.model.value == university[0]
     sender.send()
     assert "レイリー散乱" in sender.answer.value and "トークン:" in sender.status.value
+
+def test_replay_examples_are_only_requests_recorded_with_an_answer(clean_env, monkeypatch):
+    """Lesson 04's staged errors (the document's retired model, a 429) are no examples: each one offered answers."""
+    keep_course_state(monkeypatch)
+    course_utils.setup(quiet=True)
+    sender = widgets.prompt_sender()
+    offered = [key for _, key in sender.examples.options if key]
+    assert offered and "google/gemma-3-27b-it:free" not in {model for model, _, _ in offered}
+    for key in offered:
+        sender.examples.value = key
+        sender.send()
+        assert "トークン:" in sender.status.value, key
+

@@ -1,0 +1,105 @@
+"""Replay mode's "not recorded" message: short, and fitted to the request that was sent.
+
+The recordings are written here (two notebooks' files in a temporary folder), so each test knows
+exactly what the library holds.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openai import OpenAI
+from vcr.request import Request
+from vcr.serialize import serialize
+from vcr.serializers import yamlserializer
+
+import course_utils
+from course_utils import catalog, replay
+from course_utils.config import NOTEBOOK_VAR, RECORDINGS_DIR_VAR
+from course_utils.errors import explain, kindly
+from course_utils.exceptions import NotRecordedError
+
+DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
+API = "https://openrouter.ai/api/v1"
+MODEL = "google/gemma-4-31b-it:free"
+
+
+def chat(prompt: str, status: int = 200, **fields) -> tuple[Request, dict]:
+    """A recorded chat completion: the request body, and a success (or an error with `status`)."""
+    body = {"model": MODEL, "messages": [{"role": "user", "content": prompt}], **fields}
+    answer = (DATA / "chat-completion.json").read_text() if status == 200 else (
+        DATA / "errors" / "400-invalid-model.json").read_text()
+    return (Request("POST", f"{API}/chat/completions", json.dumps(body, ensure_ascii=False),
+                    {"content-type": "application/json"}),
+            {"status": {"code": status, "message": ""}, "headers": {"content-type": ["application/json"]},
+             "body": {"string": answer}})
+
+
+def write(folder: Path, notebook: str, *interactions: tuple[Request, dict]) -> None:
+    requests, responses = zip(*interactions)
+    data = serialize({"requests": list(requests), "responses": list(responses)}, yamlserializer)
+    (folder / f"{notebook}.yaml").write_text(data, encoding="utf-8")
+
+
+@pytest.fixture
+def library(clean_env, monkeypatch):
+    """Replay of two notebooks' recordings; the running notebook is "mine" (the record command's variable)."""
+    folder = clean_env / "recordings"
+    folder.mkdir()
+    write(folder, "other", *(chat(f"ほかの回の質問{i}") for i in range(6)))
+    follow_up = chat("続きの質問")
+    follow_up[0].body = json.dumps({"model": MODEL, "messages": [
+        {"role": "user", "content": "この回の質問"}, {"role": "assistant", "content": "答え"},
+        {"role": "user", "content": "続きの質問"}]}, ensure_ascii=False).encode()
+    write(folder, "mine", chat("失敗する質問", status=400), chat("この回の質問", temperature=0.7),
+          chat("この回の質問", temperature=1.0), follow_up)
+    monkeypatch.setenv(RECORDINGS_DIR_VAR, str(folder))
+    monkeypatch.setenv(NOTEBOOK_VAR, "mine")
+    monkeypatch.setattr(course_utils, "MODE", course_utils.MODE)
+    course_utils.setup(quiet=True)
+    assert course_utils.MODE == "replay"
+
+
+def not_recorded(**changes) -> NotRecordedError:
+    body = {"model": MODEL, "messages": [{"role": "user", "content": "この回の質問"}], **changes}
+    with pytest.raises(NotRecordedError) as err:
+        OpenAI(base_url=API, api_key="x").chat.completions.create(**body)
+    return err.value
+
+
+def test_a_recording_that_differs_in_a_field_or_two_says_which(library):
+    message = str(not_recorded(temperature=0.5))
+    assert "temperature が収録と違います（収録: 0.7、1.0 ／ 今回: 0.5）。" in message
+    assert "収録済みの例" not in message
+    message = str(not_recorded(temperature=0.7, max_tokens=100))
+    assert message.endswith("max_tokens が収録と違います（収録: 指定なし ／ 今回: 100）。")
+    assert "temperature" not in message
+
+
+def test_other_prompts_list_a_few_examples_of_this_notebook_first(library):
+    err = not_recorded(messages=[{"role": "user", "content": "収録していない質問"}])
+    lines = [line for line in str(err).splitlines() if line.startswith("  ・")]
+    assert lines == [f"  ・{MODEL}: 「この回の質問」"] + [f"  ・{MODEL}: 「ほかの回の質問{i}」" for i in range(4)]
+    assert "失敗する質問" not in str(err)  # recorded with an error answer: no example to try
+    assert "続きの質問" not in str(err)  # a conversation's second turn: not sent again by itself
+
+
+def test_the_explanation_says_each_thing_once(library):
+    explanation = explain(not_recorded(messages=[{"role": "user", "content": "収録していない質問"}]))
+    shown = explanation.what + explanation.cause + explanation.next_step
+    assert shown.count("OPENROUTER_API_KEY") == 1 and shown.count("収録されていません") == 1
+    assert len(explanation.what.splitlines()) <= 1 + 1 + replay.MAX_EXAMPLES
+
+
+def test_an_unrecorded_lookup_speaks_of_its_id_not_of_prompts(library, capsys):
+    with pytest.raises(NotRecordedError) as err:
+        catalog.generation("gen-123")
+    message = str(err.value)
+    assert message.startswith("この問い合わせ（GET /generation?id=gen-123）は収録されていません。")
+    assert "IDを受け取ったセル" in message and "ライブモード" in message
+    for chat_word in ("プロンプト", "temperature", "モデル:", "収録済みの例"):
+        assert chat_word not in message
+    with kindly():
+        catalog.generation("gen-123")
+    assert "GET /generation?id=gen-123" in capsys.readouterr().out
