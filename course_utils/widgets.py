@@ -7,6 +7,7 @@ they are answered from the recordings like any other call.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import json
@@ -20,6 +21,7 @@ import course_utils
 from . import config, replay
 from .catalog import ModelRow, list_models, makers_count, models_table
 from .catalog import _client  # a plain openai.OpenAI for OpenRouter; KeyProblem when no key is set
+from .exceptions import InputProblem
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -53,6 +55,9 @@ TEXT = {
     "prompt": "プロンプト",
     "prompt_hint": "AIへの質問や指示を書きます",
     "model": "モデル",
+    "model_empty": "「モデル」欄が空です。",
+    "fix_model_box": "{suggestions}https://openrouter.ai/models で今使えるモデルIDを確かめ、「モデル」欄を直してから、"
+                     "もう一度「送信」を押してください。",
     "temperature": "温度",
     "max_tokens": "最大トークン",
     "send": "送信",
@@ -83,15 +88,23 @@ TEXT = {
 }
 
 MAX_COMPARE_WORKERS = 4
+# Explained cases whose next step (errors.py) says to fix the lesson's model cell: in the prompt sender
+# the model comes from its モデル box instead.
+_WRONG_MODEL_CASES = ("model_invalid", "free_retired", "no_endpoints")
 _CREATE_ARGS = ("model", "messages", "temperature", "max_tokens", "stream")
 
 
 # -- shared helpers -----------------------------------------------------------------------------------
 
-def _explain_html(exc: BaseException) -> str:
-    from .errors import explain
+def _explain_html(exc: BaseException, model_box: str | None = None) -> str:
+    """The Japanese explanation box; given the sender's モデル value, a wrong model's next step names that box."""
+    from .errors import _suggestions, explain
 
-    return explain(exc)._repr_html_()
+    explanation = explain(exc)
+    if model_box is not None and explanation.case in _WRONG_MODEL_CASES:
+        explanation = dataclasses.replace(
+            explanation, next_step=TEXT["fix_model_box"].format(suggestions=_suggestions(model_box)))
+    return explanation._repr_html_()
 
 
 def _recorded_requests() -> dict[tuple[str, str, str], dict]:
@@ -404,14 +417,17 @@ class PromptSender(_Shown):
                 "temperature": self.temperature.value, "max_tokens": self.max_tokens.value, "stream": True}
 
     def send(self) -> None:
-        """What 送信 does: check the prompt, stream the answer into the widget, then show usage."""
+        """What 送信 does: check the model and prompt, stream the answer into the widget, then show usage."""
         from .errors import check_prompt
 
         self.answer.value, self.updates = "", 0
         self.status.value = TEXT["waiting"]
         self.button.disabled = True
+        model = self.model.value.strip()
         try:
-            check_prompt(self.prompt.value, self.model.value.strip())
+            if not model:
+                raise InputProblem("model_empty", TEXT["model_empty"])
+            check_prompt(self.prompt.value, model)
             self.last_body = body = self.request_body()
             self._show_code()
             reply = self._receive(body)
@@ -419,7 +435,7 @@ class PromptSender(_Shown):
                 self.answer.value = _pre(TEXT["empty_answer"])
             self.status.value = html.escape(reply.usage_line())
         except Exception as exc:  # shown in Japanese inside the widget; the widget stays usable
-            self.status.value = _explain_html(exc)
+            self.status.value = _explain_html(exc, model_box=model)
         finally:
             self.button.disabled = False
 

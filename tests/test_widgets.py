@@ -183,6 +183,26 @@ def test_empty_prompt_is_caught_before_any_request(server):
     assert _chat_requests(server) == []
 
 
+def test_empty_model_is_caught_before_any_request(server):
+    sender = _sender(server)
+    sender.model.value = "  "
+    sender.send()
+    assert widgets.TEXT["model_empty"] in html.unescape(sender.status.value)
+    assert _chat_requests(server) == [] and not sender.button.disabled
+
+
+def test_unknown_model_is_fixed_in_the_model_box(server):
+    """The lesson's advice (fix the model_name cell) does not apply: the widget's モデル box holds the id."""
+    server.expect_request(CHAT, method="POST").respond_with_data(
+        _body("errors/400-invalid-model.json"), status=400, content_type="application/json")
+    sender = _sender(server)
+    sender.model.value = "nonexistent/not-a-model:free"
+    sender.send()
+    status = html.unescape(sender.status.value)
+    assert "is not a valid model ID" in status and "「モデル」欄を直して" in status
+    assert "model_name" not in status
+
+
 def test_code_toggle_shows_plain_openai_code_without_key(server):
     _serve_stream(server)
     sender = _sender(server)
@@ -346,6 +366,7 @@ def test_replay_examples_keep_the_same_question_under_two_system_prompts_apart(c
     assert sender.system.value == university[2] and sender.model.value == university[0]
     sender.send()
     assert "レイリー散乱" in sender.answer.value and "トークン:" in sender.status.value
+
 
 def test_replay_examples_are_only_requests_recorded_with_an_answer(clean_env, monkeypatch):
     """Lesson 04's staged errors (the document's retired model, a 429) are no examples: each one offered answers."""
