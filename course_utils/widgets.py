@@ -515,7 +515,8 @@ class Comparison(_Shown):
         import ipywidgets as w
 
         if not 2 <= len(models) <= MAX_COMPARE_WORKERS:
-            raise ValueError(TEXT["compare_count"].format(n=len(models)))
+            count = str(len(models))
+            raise InputProblem("compare_count", TEXT["compare_count"].format(n=count), n=count)
         self.models, self.messages = list(models), _messages(system, prompt)
         self.results: dict[str, ModelAnswer] = {}
         self.button = w.Button(description=TEXT["compare_run"], button_style="primary", icon="columns")

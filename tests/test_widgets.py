@@ -11,6 +11,7 @@ from werkzeug import Request, Response
 
 import course_utils
 from course_utils import catalog, replay, widgets
+from course_utils.exceptions import InputProblem
 from tests.conftest import FAKE_KEY
 
 DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
@@ -279,9 +280,14 @@ def test_comparison_keeps_other_answers_when_one_model_fails(server):
     assert not comparison.button.disabled
 
 
-def test_comparison_needs_two_to_four_models():
-    with pytest.raises(ValueError, match="2〜4個"):
+def test_comparison_needs_two_to_four_models(capsys):
+    with pytest.raises(InputProblem) as info:
         widgets.compare_models(["a/b"], "hi")
+    assert info.value.code == "compare_count" and info.value.info == {"n": "1"}
+    assert str(info.value) == "比べるモデルは2〜4個にしてください（いまは1個）。"
+    with course_utils.kindly():  # a course error: explained in Japanese, no English traceback
+        widgets.compare_models(["a/b"], "hi")
+    assert str(info.value) in capsys.readouterr().out
 
 
 def test_comparison_empty_prompt_sends_nothing(server):
