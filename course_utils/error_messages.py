@@ -219,6 +219,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "next": "プロンプトとモデルを元に戻して実行し直してください。自分のプロンプトを試すには、.env に OPENROUTER_API_KEY を設定し、"
                 f"セットアップのセルを実行してライブモードに切り替えます（{KEY_LESSON}）。",
     },
+    "not_recorded_lookup": {
+        "what": "{message}",
+        "cause": "再生モードで調べられるのは、収録したときと同じID（生成IDやモデルIDなど）の問い合わせだけです。",
+        "next": "IDを受け取ったセルから順に実行し直してください。どのIDでも調べるには、.env に OPENROUTER_API_KEY を設定して"
+                f"ライブモードに切り替えます（{KEY_LESSON}）。",
+    },
+    # -- widget input -------------------------------------------------------------------------------
+    "model_empty": {
+        "what": "「モデル」欄が空です。",
+        "cause": "モデルIDを入れないまま「送信」を押したか、欄の中身を消してしまいました。",
+        "next": "「モデル」欄にモデルID（例: google/gemma-4-31b-it:free）を入れるか一覧から選んでから、もう一度「送信」を押してください。",
+    },
+    "compare_count": {
+        "what": "比べるモデルは2〜4個にしてください（いまは{n}個）。",
+        "cause": "compare_models(...) に渡したモデルIDのリストが、1個だけか5個以上になっています。",
+        "next": "リストに比べたいモデルIDを2〜4個入れて、セルをもう一度実行してください。",
+    },
     # -- fallback (only for errors no case above describes) ----------------------------------------------
     "unknown": {
         "what": "予期しないエラーが起きました（{type}）。",
@@ -263,4 +280,5 @@ DETAIL_LABELS: dict[str, str] = {
     "provider": "プロバイダ",
     "metadata": "metadata",
     "cause": "元の例外",
+    "request": "リクエスト",
 }

@@ -301,7 +301,8 @@ def _course_case(exc: CourseError) -> tuple[str, dict[str, str]]:
     if isinstance(exc, KeyProblem):
         return "key_malformed", {"message": exc.message}
     if isinstance(exc, NotRecordedError):
-        return "not_recorded", {"message": str(exc)}
+        chat = exc.path.endswith("/chat/completions")
+        return "not_recorded" if chat else "not_recorded_lookup", {"message": str(exc)}
     if isinstance(exc, RecordWithoutKeyError):
         return "record_without_key", {}
     if isinstance(exc, InputProblem) and exc.code in MESSAGES:
@@ -435,6 +436,8 @@ def _details(exc: BaseException) -> dict[str, str]:
         details[DETAIL_LABELS["code"]] = str(body["code"])
     if isinstance(body, dict) and body.get("message"):
         details[DETAIL_LABELS["message"]] = str(body["message"])
+    elif isinstance(exc, NotRecordedError):  # its message is already "what happened"
+        details[DETAIL_LABELS["request"]] = f"{exc.method} {exc.path}"
     else:
         details[DETAIL_LABELS["exception_message"]] = str(exc)
     metadata = body.get("metadata") if isinstance(body, dict) else None

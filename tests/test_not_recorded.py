@@ -97,9 +97,13 @@ def test_an_unrecorded_lookup_speaks_of_its_id_not_of_prompts(library, capsys):
         catalog.generation("gen-123")
     message = str(err.value)
     assert message.startswith("この問い合わせ（GET /generation?id=gen-123）は収録されていません。")
-    assert "IDを受け取ったセル" in message and "ライブモード" in message
+    explanation = explain(err.value)
+    assert explanation.case == "not_recorded_lookup"
+    shown = explanation.what + explanation.cause + explanation.next_step
+    assert "IDを受け取ったセル" in shown and "ライブモード" in shown
     for chat_word in ("プロンプト", "temperature", "モデル:", "収録済みの例"):
-        assert chat_word not in message
+        assert chat_word not in shown
     with kindly():
         catalog.generation("gen-123")
-    assert "GET /generation?id=gen-123" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.count("GET /generation?id=gen-123") == 1 and "リクエスト: GET /api/v1/generation" in out
