@@ -16,7 +16,7 @@ DATA = Path(__file__).resolve().parent / "data"
 # The course's environment variables (course_utils.config); the bench never reads a key or a .env.
 KEY_VAR, BASE_URL_VAR, MODE_VAR, NO_DOTENV_VAR = ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "COURSE_MODE",
                                                   "COURSE_NO_DOTENV")
-REPLAY_PACE_VAR = "COURSE_REPLAY_PACE"
+REPLAY_PACE_VAR, NOTEBOOK_VAR = "COURSE_REPLAY_PACE", "COURSE_NOTEBOOK"
 
 
 @dataclass(frozen=True)
@@ -54,16 +54,20 @@ def timed(function: Callable[[], object], repeat: int) -> list[float]:
 
 
 @contextmanager
-def offline_replay_env(paced: bool = False) -> Iterator[None]:
+def offline_replay_env(paced: bool = False, notebook: str | None = None) -> Iterator[None]:
     """Replay mode with no key, no .env and the default base URL, for this process and its kernels.
+
+    `notebook` names the lesson the kernels run (as JupyterLab does), so replay prefers its recordings.
 
     Headless, like the test suite and the record command: the prompt sender does not pause between
     replayed chunks. `paced=True` keeps the pause a learner watching the notebook sees.
     """
     saved = dict(os.environ)
-    for name in (KEY_VAR, BASE_URL_VAR, REPLAY_PACE_VAR):
+    for name in (KEY_VAR, BASE_URL_VAR, REPLAY_PACE_VAR, NOTEBOOK_VAR):
         os.environ.pop(name, None)
     os.environ.update({MODE_VAR: "replay", NO_DOTENV_VAR: "1"})
+    if notebook:
+        os.environ[NOTEBOOK_VAR] = Path(notebook).stem
     if not paced:
         os.environ[REPLAY_PACE_VAR] = "0"
     try:

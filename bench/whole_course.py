@@ -86,12 +86,12 @@ def run(runs: int) -> tuple[list[Result], list[str]]:
     cells: dict[tuple[str, int], CellTimes] = {}
     for _ in range(runs):
         for name, notebook in notebooks.items():
-            with offline_replay_env():
+            with offline_replay_env(notebook=name):
                 seconds, executed = _execute(_with_probe(notebook))
                 floor_seconds, _ = _execute(_floor(notebook))
                 imports_first = "import openai" if _loads_openai(executed) else "pass"
                 imports_seconds, _ = _execute(_floor(notebook, imports_first))
-            with offline_replay_env(paced=True):
+            with offline_replay_env(paced=True, notebook=name):
                 paced_seconds, _ = _execute(notebook)
             _add_cell_times(cells, name, executed)
             for kind, value in zip(kinds, (seconds, paced_seconds, floor_seconds, imports_seconds)):

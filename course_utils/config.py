@@ -10,7 +10,7 @@ DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 KEY_VAR = "OPENROUTER_API_KEY"
 BASE_URL_VAR = "OPENROUTER_BASE_URL"
 MODE_VAR = "COURSE_MODE"
-NOTEBOOK_VAR = "COURSE_NOTEBOOK"  # set by the record command: which recording file to write
+NOTEBOOK_VAR = "COURSE_NOTEBOOK"  # the running lesson: its recording file (record), its recordings first (replay)
 NO_DOTENV_VAR = "COURSE_NO_DOTENV"  # "1": ignore .env and Colab secrets (the test suite sets it)
 
 RECORDINGS_DIR_VAR = "COURSE_RECORDINGS_DIR"  # tests and the record command's dry runs point elsewhere

@@ -180,7 +180,7 @@ def record_notebook(path: Path, progress=None) -> str:
     # Pass 2: the committed outputs are those of a learner with no key (replay mode); the kernels must not
     # read the instructor's .env either, or its key status and base URL would land in the outputs.
     with _environment(**{config.MODE_VAR: "replay", config.KEY_VAR: None, config.BASE_URL_VAR: None,
-                         config.NOTEBOOK_VAR: None, config.REPLAY_PACE_VAR: "0", config.NO_DOTENV_VAR: "1"}):
+                         config.NOTEBOOK_VAR: path.stem, config.REPLAY_PACE_VAR: "0", config.NO_DOTENV_VAR: "1"}):
         nb = execute(path, on_cell=(lambda: tick(1)) if tick else None)
     nbformat.write(nb, path)
     return summarise(path.name, diff)

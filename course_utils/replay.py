@@ -132,6 +132,10 @@ class LibraryPersister:
     # Which recordings (file stems) hold each request, by `_request_key`, as last loaded: the merged
     # library no longer says, and the running notebook's own examples are the ones to offer first.
     sources: dict[tuple, set[str]] = {}
+    # The running notebook's recording (file stem) is loaded first. vcrpy plays the first recorded
+    # response that matches, and the same request (GET /key, a repeated question) may be recorded by
+    # several lessons with different answers: each lesson then replays its own.
+    first: str | None = None
 
     @classmethod
     def load_cassette(cls, cassette_path, serializer):
@@ -142,6 +146,7 @@ class LibraryPersister:
         path = Path(cassette_path)
         files = sorted(path.glob("*.yaml")) if path.is_dir() else [path] if path.is_file() else []
         files = [f for f in files if not f.name.endswith(IN_PROGRESS_SUFFIX)]
+        files.sort(key=lambda f: f.stem != cls.first)  # stable: the others stay in lesson order
         requests, responses = [], []
         sources: dict[tuple, set[str]] = {}
         for f in files:
@@ -327,7 +332,8 @@ class _Session:
 
         self.mode = mode
         self.path = path
-        self.notebook = Path(notebook).stem if notebook else None  # whose examples come first
+        self.notebook = Path(notebook).stem if notebook else None  # whose recordings and examples come first
+        LibraryPersister.first = self.notebook
         recorder = vcr.VCR(
             record_mode="none" if mode == "replay" else "all",
             match_on=["same_request"],

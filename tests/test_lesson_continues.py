@@ -5,12 +5,14 @@ conftest.py), the way a learner would, and inspects the outputs it produces.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from course_utils.config import NOTEBOOK_VAR
 from course_utils.error_messages import HEADINGS
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "04_python_api.ipynb"
@@ -24,6 +26,7 @@ def _text(output: dict) -> str:
 
 @pytest.fixture(scope="module")
 def executed() -> list:
+    os.environ[NOTEBOOK_VAR] = NOTEBOOK.stem  # the kernel knows its lesson, as in JupyterLab
     nb = nbformat.read(NOTEBOOK, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":

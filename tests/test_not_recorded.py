@@ -107,3 +107,22 @@ def test_an_unrecorded_lookup_speaks_of_its_id_not_of_prompts(library, capsys):
         catalog.generation("gen-123")
     out = capsys.readouterr().out
     assert out.count("GET /generation?id=gen-123") == 1 and "リクエスト: GET /api/v1/generation" in out
+
+
+@pytest.mark.parametrize("notebook, usage", [("02_first", 0), ("07_later", 0.0042), (None, 0)])
+def test_a_request_recorded_by_several_lessons_replays_the_running_lessons_answer(
+        clean_env, monkeypatch, notebook, usage):
+    """GET /key is recorded early in the course and again after paid calls: each lesson shows its own."""
+    folder = clean_env / "recordings"
+    folder.mkdir()
+    key = json.loads((DATA / "key.json").read_text())
+    for name, spent in (("02_first", 0), ("07_later", 0.0042)):
+        key["data"]["usage"] = spent
+        write(folder, name, (Request("GET", f"{API}/key", "", {}),
+                             {"status": {"code": 200, "message": "OK"},
+                              "headers": {"content-type": ["application/json"]}, "body": {"string": json.dumps(key)}}))
+    monkeypatch.setenv(RECORDINGS_DIR_VAR, str(folder))
+    if notebook:
+        monkeypatch.setenv(NOTEBOOK_VAR, notebook)
+    course_utils.setup(quiet=True)
+    assert catalog.key_info().usage == usage  # without a lesson name: the first lesson's, in lesson order
