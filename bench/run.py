@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import subprocess
@@ -48,7 +49,8 @@ def _machine() -> list[str]:
     return [f"- Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; commit `{commit}` (plus the working tree)",
             f"- Machine: {platform.platform()}; {os.cpu_count()} CPUs ({cpu}); load average "
             f"{' / '.join(f'{x:.2f}' for x in os.getloadavg())} at the end",
-            f"- Python {platform.python_version()} ({sys.executable})",
+            f"- Python {platform.python_version()} ({sys.executable}); course_utils bytecode compiled first"
+            f" (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')} here)",
             "- Packages: " + ", ".join(f"{name} {version(name)}" for name in PACKAGES)]
 
 
@@ -58,6 +60,9 @@ def main() -> None:
     parser.add_argument("--course-runs", type=int, default=3, help="executions of the whole course and its floor")
     parser.add_argument("--repeat", type=int, default=200, help="calls per per-call measurement")
     args = parser.parse_args()
+    # A learner's Python caches the course's bytecode after the first run; a machine with
+    # PYTHONDONTWRITEBYTECODE=1 would otherwise compile course_utils from source in every kernel.
+    compileall.compile_dir(ROOT / "course_utils", quiet=1)
     started = time.perf_counter()
     sections: list[tuple[str, list[Result], list[str]]] = []
     for title, bench, count in (("Catalogue", catalogue.run, args.repeat),

@@ -15,8 +15,8 @@ _RETRYING = re.compile(r"Retrying request in (?P<seconds>[\d.]+) seconds \(retry
 
 # Learner-facing text.
 TEXT = {
-    "waiting": "（応答を待っています: エラーか混雑のため、openai ライブラリが {seconds}秒後に自動でもう一度送ります。"
-               "再試行 {n}/{max} 回目）",
+    "waiting": "（応答を待っています。エラーか混雑のため、openai ライブラリが {seconds}秒後に自動で送り直します。"
+               "{max}回のうち{n}回目の再試行です）",
 }
 
 

@@ -80,7 +80,7 @@ TEXT = {
     "unknown": "不明",
     # comparison
     "compare_run": "比較する",
-    "compare_count": "比べるモデルは2〜4個にしてください（いまは{n}個）。",
+    "compare_count": "比べるモデルが{n}個になっています（比べられるのは2〜4個です）。",
     "compare_prompt": "プロンプト: {prompt}",
     "running": "問い合わせ中…",
     "failed": "失敗",

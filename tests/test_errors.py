@@ -143,7 +143,7 @@ STATUS_CASES = [
                  id="404-generation-not-found"),
     pytest.param(Served.sample("408-timeout.json"), "request_timeout", ["408", "max_tokens"], id="408-timeout"),
     pytest.param(Served.sample("429-free-per-day.json"), "rate_day",
-                 ["（50回）", "1日50回", "1000回", "アカウント全体", "9月8日 9:00", "0:00 UTC", "10クレジット以上を購入すると"],
+                 ["（50回）", "1日50回", "1000回", "アカウント全体", "9月8日 9:00", "0:00 UTC", "10クレジット以上を購入すれば"],
                  id="429-free-per-day"),
     pytest.param(Served.built(429, "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free "
                                    "model requests per day", headers={"X-RateLimit-Limit": "1000",

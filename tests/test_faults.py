@@ -142,7 +142,7 @@ def test_default_retries_absorb_one_transient_503_and_say_they_wait(live, capsys
     assert response.choices[0].message.content == full_answer(live)
     assert len(live.requests) - before == 2  # the 503, then the retry that succeeded
     # openai waits silently before a retry (up to a minute for a 429's Retry-After): the cell says so.
-    assert capsys.readouterr().out.count("秒後に自動でもう一度送ります。再試行 1/2 回目") == 1
+    assert capsys.readouterr().out.count("秒後に自動で送り直します。2回のうち1回目の再試行です") == 1
 
 
 # -- widgets -------------------------------------------------------------------------------------------------

@@ -284,7 +284,7 @@ def test_comparison_needs_two_to_four_models(capsys):
     with pytest.raises(InputProblem) as info:
         widgets.compare_models(["a/b"], "hi")
     assert info.value.code == "compare_count" and info.value.info == {"n": "1"}
-    assert str(info.value) == "比べるモデルは2〜4個にしてください（いまは1個）。"
+    assert str(info.value) == "比べるモデルが1個になっています（比べられるのは2〜4個です）。"
     with course_utils.kindly():  # a course error: explained in Japanese, no English traceback
         widgets.compare_models(["a/b"], "hi")
     assert str(info.value) in capsys.readouterr().out
