@@ -10,11 +10,9 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -23,6 +21,7 @@ import pytest
 import course_utils
 from course_utils.widgets import TEXT
 from fake_openrouter.answers import AnswerBook
+from tests.jupyter_server import free_port, wait_until_serving
 
 pytestmark = pytest.mark.browser
 
@@ -79,12 +78,6 @@ def chromium() -> str:
     return CHROMIUM
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _lab_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in COURSE_VARS}
     settings = home / "settings"
@@ -111,7 +104,7 @@ def lab(tmp_path):
     for hidden in (".git", ".venv", ".ipynb_checkpoints"):
         (root / hidden).mkdir()
     course.write_lab_overrides(tmp_path / "app-settings")
-    port, token = _free_port(), os.urandom(12).hex()
+    port, token = free_port(), os.urandom(12).hex()
     log = (tmp_path / "lab.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
@@ -120,15 +113,8 @@ def lab(tmp_path):
         env=_lab_env(tmp_path), stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("jupyter lab did not start:\n" + (tmp_path / "lab.log").read_text()[-3000:])
-                time.sleep(0.2)
+        if not wait_until_serving(url, token, process, SERVER_START_SECONDS):
+            pytest.fail("jupyter lab did not start:\n" + (tmp_path / "lab.log").read_text()[-3000:])
         yield url, token
     finally:
         process.terminate()

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.jupyter_server import free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 START_SECONDS = 60
@@ -18,29 +18,16 @@ START_SECONDS = 60
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="sends SIGINT to a process group")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_ctrl_c_twice_closes_jupyterlab_with_a_japanese_goodbye(tmp_path):
     if not (ROOT / ".venv").exists():
         pytest.skip("course.py manages .venv; run the suite through `python3 course.py test`")
-    port, token = _free_port(), os.urandom(8).hex()
+    port, token = free_port(), os.urandom(8).hex()
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
     process = subprocess.Popen(
         [sys.executable, "course.py", "--no-browser", "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2).close()
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, "JupyterLab did not start"
-                time.sleep(0.3)
+        assert wait_until_serving(f"http://127.0.0.1:{port}", token, process, START_SECONDS), "JupyterLab did not start"
         # Ctrl+C in a terminal reaches every process of the foreground group: the launcher and JupyterLab.
         for _ in range(2):
             os.killpg(process.pid, signal.SIGINT)
