@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import config, replay
-from .exceptions import KeyProblem
+from .exceptions import InputProblem, KeyProblem
 from .keys import KEY_MESSAGES
 
 PER_MILLION = Decimal(1_000_000)
@@ -56,6 +56,11 @@ TEXTS = {
     "price_varies": "モデル {model!r} の料金は固定ではない（使われたモデルで決まる）ため、見積もれません。",
     "bad_rate": "為替レート（1ドルが何円か）は 0 より大きい数で指定してください。",
 }
+
+
+def _bad_value(message: str) -> InputProblem:
+    """A wrong argument, explained in Japanese like the course's other input problems (still a ValueError)."""
+    return InputProblem("value_invalid", message)
 
 # What each /key field means, in the order the table shows them. `label` is a masked piece of the key:
 # it is listed so learners know it exists, but its value is never read into KeyInfo.
@@ -234,7 +239,7 @@ def models_table(models: Iterable[dict], *, free_only: bool = False, maker: str 
                  sort: str = "price") -> list[ModelRow]:
     """Filter and sort catalogue entries. `max_price` caps the input price ($/1M); `sort`: price, context, name, id."""
     if sort not in _SORT_KEYS:
-        raise ValueError(TEXTS["bad_sort"].format(choices=" / ".join(_SORT_KEYS), value=sort))
+        raise _bad_value(TEXTS["bad_sort"].format(choices=" / ".join(_SORT_KEYS), value=sort))
     maker = maker.lower() if maker else None
     needle = search.strip().lower()
     rows = []
@@ -277,7 +282,7 @@ class EndpointRow:
 def endpoints(model_id: str) -> list[EndpointRow]:
     """GET /models/{author}/{slug}/endpoints: who serves `model_id`, cheapest input price first."""
     if model_id.count("/") != 1 or model_id.strip() != model_id:
-        raise ValueError(TEXTS["bad_model_id"].format(value=model_id))
+        raise _bad_value(TEXTS["bad_model_id"].format(value=model_id))
     data = _get(f"/models/{model_id}/endpoints") or {}
     rows = []
     for e in data.get("endpoints") or []:
@@ -331,13 +336,13 @@ def estimate_cost(model: dict | str, prompt_tokens: int, completion_tokens: int)
     """USD for one call: tokens x the catalogue's per-token prices (plus any per-request price)."""
     entry = get_model(model) if isinstance(model, str) else model
     if entry is None:
-        raise ValueError(TEXTS["unknown_model"].format(model=model))
+        raise _bad_value(TEXTS["unknown_model"].format(model=model))
     pricing = entry.get("pricing") or {}
     total = Decimal(0)
     for price, count in ((pricing.get("prompt"), prompt_tokens), (pricing.get("completion"), completion_tokens),
                          (pricing.get("request") or "0", 1)):
         if price_per_million(price) is None:
-            raise ValueError(TEXTS["price_varies"].format(model=entry.get("id")))
+            raise _bad_value(TEXTS["price_varies"].format(model=entry.get("id")))
         total += Decimal(str(price)) * count
     return float(total)
 
@@ -345,7 +350,7 @@ def estimate_cost(model: dict | str, prompt_tokens: int, completion_tokens: int)
 def usd_to_jpy(usd: float, rate: float) -> float:
     """USD -> JPY at `rate` yen per dollar (the lesson states the rate and its date)."""
     if rate <= 0:
-        raise ValueError(TEXTS["bad_rate"])
+        raise _bad_value(TEXTS["bad_rate"])
     return usd * rate
 
 

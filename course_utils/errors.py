@@ -306,7 +306,7 @@ def _course_case(exc: CourseError) -> tuple[str, dict[str, str]]:
     if isinstance(exc, RecordWithoutKeyError):
         return "record_without_key", {}
     if isinstance(exc, InputProblem) and exc.code in MESSAGES:
-        return exc.code, dict(exc.info)
+        return exc.code, {"message": str(exc), **exc.info}
     if isinstance(exc, StreamIncomplete):
         return "stream_cut", {}
     if isinstance(exc, CompletionFailed):
@@ -438,7 +438,7 @@ def _details(exc: BaseException) -> dict[str, str]:
         details[DETAIL_LABELS["message"]] = str(body["message"])
     elif isinstance(exc, NotRecordedError):  # its message is already "what happened"
         details[DETAIL_LABELS["request"]] = f"{exc.method} {exc.path}"
-    else:
+    elif not isinstance(exc, CourseError):  # the course's own messages are Japanese and already shown above
         details[DETAIL_LABELS["exception_message"]] = str(exc)
     metadata = body.get("metadata") if isinstance(body, dict) else None
     if isinstance(metadata, dict):

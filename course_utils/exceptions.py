@@ -32,8 +32,9 @@ class NotRecordedError(CourseError):
         self.recorded = recorded  # (model, prompt) pairs that do have recordings
 
 
-class InputProblem(CourseError):
-    """The prompt cannot be sent as it is (empty, or longer than the model's context). `code` names the case."""
+class InputProblem(CourseError, ValueError):
+    """A value the learner passed cannot be used as it is (an empty prompt, a prompt longer than the model's
+    context, a malformed model id, ...). `code` names the case. A ValueError too, which it is."""
 
     def __init__(self, code: str, message: str, **info: str):
         super().__init__(message)

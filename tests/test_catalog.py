@@ -190,6 +190,16 @@ def test_endpoints_cheapest_first(server):
         catalog.endpoints("deepseek-chat")
 
 
+def test_a_wrong_argument_is_explained_in_japanese(capsys):
+    from course_utils import kindly
+
+    with kindly():
+        catalog.endpoints("deepseek-chat")
+    out = capsys.readouterr().out
+    assert "何が起きたか: モデルIDは「メーカー/モデル名」の形で指定してください（指定された値: 'deepseek-chat'）。" in out
+    assert "次にやること: 上のメッセージのとおりに値を直して" in out and "予期しない" not in out
+
+
 def test_key_table_explains_fields_and_never_shows_the_label(server):
     server.expect_request(f"{API}/key").respond_with_json(KEY)
     info = catalog.key_info()
