@@ -109,6 +109,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "next": "https://openrouter.ai/models で今使えるモデルを探し、モデルを決めるセルを書き換えて実行し直してください。"
                 f"{FALLBACK_MODELS} のように予備のモデルを並べておく方法もあります。",
     },
+    "model_unknown": {
+        "what": "モデル「{model}」は、モデル一覧（カタログ）にありません（404）。",
+        "cause": "IDのつづり違い（「/」の前の会社名、大文字・小文字、「:free」の有無など）か、そのモデルの提供が終わった可能性があります。",
+        "next": "{suggestions}https://openrouter.ai/models で正しいIDを確かめ、IDを直してセルを実行し直してください。",
+    },
     "free_retired": {
         "what": "無料版のモデル「{model}」は、もう提供されていません（404）。",
         "cause": "無料版の提供は、プロバイダの都合で予告なく終わることがあります。モデル一覧（カタログ）に、このIDはもうありません。"

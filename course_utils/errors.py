@@ -34,6 +34,8 @@ JST = timezone(timedelta(hours=9), "JST")
 FREE_RPM = 20  # OpenRouter's per-minute cap for :free models; a smaller X-RateLimit-Limit is a per-minute cap
 
 _AFFORD = re.compile(r"requested up to (\d+) tokens, but can only afford (\d+)")
+# GET /models/{author}/{slug}/endpoints: the model a provider lookup was about.
+_ENDPOINTS_PATH = re.compile(r"/models/([^/]+/[^/]+)/endpoints$")
 _INVALID_MODEL = re.compile(r"^(.+?) is not a valid model id", re.IGNORECASE)
 _RPM_IN_MESSAGE = re.compile(r"limited to (\d+) requests per minute")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")  # only {name}: literal JSON such as {"models": ...} stays as written
@@ -220,6 +222,7 @@ class _Status:
     metadata: dict[str, Any]
     headers: dict[str, str]
     model: str | None
+    path: str
 
     def mentions(self, *needles: str) -> bool:
         """Whether the message or the upstream `metadata.raw` contains any needle (case-insensitive)."""
@@ -248,6 +251,7 @@ _STATUS_RULES: list[tuple[Callable[[_Status], bool], str]] = [
     (lambda s: s.status == 404 and s.mentions("no allowed providers"), "no_allowed_providers"),
     (lambda s: s.status == 404 and s.mentions("no endpoints found") and _paid_only(s.model), "free_retired"),
     (lambda s: s.status == 404 and s.mentions("no endpoints found"), "no_endpoints"),
+    (lambda s: s.status == 404 and _ENDPOINTS_PATH.search(s.path) is not None, "model_unknown"),
     (lambda s: s.status == 404, "not_found"),
     (lambda s: s.status == 408, "request_timeout"),
     (lambda s: s.status == 429 and (s.metadata.get("limit_source") == "upstream_provider_shared_pool"
@@ -319,7 +323,10 @@ def _status_view(exc: openai.APIStatusError) -> _Status:
     metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
     headers = {k.lower(): v for k, v in exc.response.headers.items()}
     headers.update({k.lower(): str(v) for k, v in (metadata.get("headers") or {}).items()})
-    return _Status(exc.status_code, str(body.get("message") or ""), metadata, headers, _request_model(exc.request))
+    path = exc.request.url.path if exc.request is not None else ""
+    endpoints = _ENDPOINTS_PATH.search(path)
+    model = _request_model(exc.request) or (endpoints.group(1) if endpoints else None)
+    return _Status(exc.status_code, str(body.get("message") or ""), metadata, headers, model, path)
 
 
 def _status_values(case: str, s: _Status, exc: openai.APIStatusError) -> dict[str, str]:
@@ -335,6 +342,8 @@ def _status_values(case: str, s: _Status, exc: openai.APIStatusError) -> dict[st
     elif case == "model_invalid":
         match = _INVALID_MODEL.match(s.message)
         values["model"] = match.group(1) if match else values["model"]
+        values["suggestions"] = _suggestions(values["model"])
+    elif case == "model_unknown":
         values["suggestions"] = _suggestions(values["model"])
     elif case == "free_retired":
         values.update(base=values["model"].removesuffix(":free"), suggestions=_suggestions(values["model"]))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import course_utils
 from course_utils import catalog, charts, config, replay
 from course_utils.exceptions import KeyProblem
 
@@ -188,6 +189,16 @@ def test_endpoints_cheapest_first(server):
     assert "deepinfra/fp4" in text and "163,840" in text
     with pytest.raises(ValueError, match="メーカー/モデル名"):
         catalog.endpoints("deepseek-chat")
+
+
+def test_endpoints_of_an_unknown_model_name_the_model_not_the_base_url(server, capsys):
+    body = {"error": {"message": "Model deepseek/deepseek-chta not found", "code": 404}}
+    server.expect_request(f"{API}/models/deepseek/deepseek-chta/endpoints").respond_with_json(body, status=404)
+    with course_utils.kindly():
+        catalog.endpoints("deepseek/deepseek-chta")
+    out = capsys.readouterr().out
+    assert "モデル「deepseek/deepseek-chta」は、モデル一覧（カタログ）にありません（404）。" in out
+    assert "base_url" not in out and "生成ID" not in out
 
 
 def test_a_wrong_argument_is_explained_in_japanese(capsys):

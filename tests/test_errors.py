@@ -183,7 +183,7 @@ def test_http_error_is_explained(httpserver, client, fake_key, served, case, nee
 
 
 # Cases whose tests are below rather than in STATUS_CASES.
-OTHER_CASES = {"no_endpoints", "value_invalid", "no_key", "not_recorded_lookup", "model_empty", "compare_count", "key_malformed", "record_without_key", "prompt_empty", "prompt_too_long", "connection",
+OTHER_CASES = {"no_endpoints", "value_invalid", "model_unknown", "no_key", "not_recorded_lookup", "model_empty", "compare_count", "key_malformed", "record_without_key", "prompt_empty", "prompt_too_long", "connection",
                "client_timeout", "stream_error", "stream_cut", "completion_error", "not_recorded",
                "malformed_response"}
 
