@@ -1,7 +1,8 @@
 """The Japanese banner `setup()` prints: mode, honesty about recordings, base URL and key status."""
 from __future__ import annotations
 
-from .config import CATALOGUE_DATE, RECORDED_AT
+from . import recording_source
+from .config import CATALOGUE_DATE, RECORDED_AT, recordings_dir
 
 # Learner-facing text, one entry per mode.
 BANNER = {
@@ -11,8 +12,7 @@ BANNER = {
     ),
     "replay": (
         "【再生モード】収録済みの応答を再生しています。OpenRouter には何も送信しません。",
-        "・収録データは見本です。モデル一覧と料金は OpenRouter の実際の公開データ（{catalogue_date} 時点）、"
-        "AIの応答文は API の形式に沿って作った例（{recorded_at} 付）で、実際の応答とは異なります。",
+        "{recordings}",  # recording_source.banner_line: examples, live recordings of a day, or both
         "・ライブモードで試すには: .env に OPENROUTER_API_KEY を設定し、このセルをもう一度実行してください。",
         "・講師向け（再収録）: python -m course_utils record notebooks/",
     ),
@@ -26,7 +26,8 @@ FOOTER = "接続先: {base_url} ／ APIキー: {key_status}"
 
 def render_banner(mode: str, base_url: str, key_status: str, notes: tuple[str, ...] = ()) -> str:
     """The banner text for a mode; never contains any part of a key (only its status)."""
-    lines = [line.format(catalogue_date=CATALOGUE_DATE, recorded_at=RECORDED_AT) for line in BANNER[mode]]
+    recordings = recording_source.banner_line(recordings_dir(), CATALOGUE_DATE, RECORDED_AT) if mode == "replay" else ""
+    lines = [line.format(recordings=recordings) for line in BANNER[mode]]
     lines += [f"※ {note}" for note in notes]
     lines.append(FOOTER.format(base_url=base_url, key_status=key_status))
     return "\n".join(lines)

@@ -22,7 +22,8 @@ DEFAULT_REPLAY_PACE = 0.04
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 # The shipped example recordings: the catalogue they list is OpenRouter's real public model list of
-# CATALOGUE_DATE; the answers are examples authored to the API's wire format and dated RECORDED_AT.
+# CATALOGUE_DATE; the answers are examples authored to the API's wire format and dated RECORDED_AT (the day
+# a recording's own first line names wins; live re-recordings name theirs: see recording_source).
 CATALOGUE_DATE = "2026-08-19"
 RECORDED_AT = "2026-08-20"
 

@@ -11,10 +11,13 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from . import recording_source
 from .config import DEFAULT_BASE_URL, KEY_VAR, base_url, recordings_dir
 from .exceptions import NotRecordedError
 
@@ -84,7 +87,23 @@ def _before_record_request(request):  # vcr.request.Request -> vcr.request.Reque
     return request
 
 
+# Where the responses being recorded come from (written at the top of the recording; see recording_source).
+_origin: dict[str, str | bool] = {"example": False, "day": ""}
+
+
+def _note_origin(headers: dict) -> None:
+    """Remember whether the example server answered, and the day its `Date` header (or OpenRouter's) gives."""
+    lower = {k.lower(): v[0] if isinstance(v, list) else v for k, v in headers.items()}
+    if recording_source.EXAMPLE_SERVER_HEADER in lower:
+        _origin["example"] = True
+    try:
+        _origin["day"] = parsedate_to_datetime(lower["date"]).date().isoformat()
+    except (KeyError, TypeError, ValueError):
+        pass
+
+
 def _before_record_response(response: dict) -> dict:
+    _note_origin(response["headers"])
     response["headers"] = {k: v for k, v in response["headers"].items()
                            if k.lower() in _KEEP_RESPONSE_HEADERS}
     body = response.get("body", {}).get("string")
@@ -164,7 +183,9 @@ class LibraryPersister:
     def save_cassette(cassette_path, cassette_dict, serializer):
         from vcr.serialize import serialize
 
-        data = serialize(_without_retries(cassette_dict), serializer)
+        source = recording_source.EXAMPLE if _origin["example"] else recording_source.LIVE
+        day = str(_origin["day"] or datetime.now(timezone.utc).date().isoformat())
+        data = recording_source.header_line(source, day) + serialize(_without_retries(cassette_dict), serializer)
         path = Path(cassette_path)
         key = os.environ.get(KEY_VAR)
         if (key and key in data) or "sk-or-" in data or "Bearer " in data:
@@ -404,6 +425,7 @@ def start(mode: str, notebook: str | None = None) -> _Session | None:
     if mode == "replay":
         _active = _Session("replay", recordings_dir(), notebook).__enter__()
     elif mode == "record":
+        _origin.update(example=False, day="")
         _active = _Session("record", recording_path(notebook or "scratch", in_progress=True)).__enter__()
     return _active
 

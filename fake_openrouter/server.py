@@ -25,6 +25,7 @@ from .ids import Clock
 from .ledger import Ledger
 from .routes import account, catalogue as catalogue_routes
 from .routes.chat import ChatState, chat
+from .wire import EXAMPLE_SERVER_HEADER
 
 API_PREFIX = "/api/v1"
 Handler = Callable[[Request], Response]
@@ -125,7 +126,10 @@ class FakeOpenRouter:
             body = request.get_json(silent=True) if request.data else None
             self.requests.append(RecordedRequest(request.method, request.path, dict(request.headers),
                                                  body if isinstance(body, dict) else None))
-            return handler(request)
+            response = handler(request)
+            # Lets the course's record command label what it recorded here as examples, not OpenRouter's.
+            response.headers[EXAMPLE_SERVER_HEADER] = "fake_openrouter"
+            return response
         return record_then_handle
 
 

@@ -9,6 +9,9 @@ from werkzeug import Response
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 JSON_TYPE = "application/json"
+# On every response: the course's record command (course_utils.recording_source) marks what it recorded
+# from this server as examples.
+EXAMPLE_SERVER_HEADER = "X-Course-Example-Server"
 
 
 def dumps(obj: object) -> str:
