@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 # The INFO record `openai._base_client` writes before each retry's sleep.
 _RETRYING = re.compile(r"Retrying request in (?P<seconds>[\d.]+) seconds \(retry (?P<n>\d+) of (?P<max>\d+)\)")
@@ -20,12 +22,31 @@ TEXT = {
 }
 
 
+# Where a notice goes instead of the cell's output while a widget waits (see `shown_by`).
+_show: Callable[[str], None] | None = None
+
+
 class _RetryNotice(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         match = _RETRYING.fullmatch(record.getMessage())
         if match:
             seconds = max(1, round(float(match["seconds"])))
-            print(TEXT["waiting"].format(seconds=seconds, n=match["n"], max=match["max"]), file=sys.stdout, flush=True)
+            text = TEXT["waiting"].format(seconds=seconds, n=match["n"], max=match["max"])
+            if _show is not None:
+                _show(text)
+            else:
+                print(text, file=sys.stdout, flush=True)
+
+
+@contextmanager
+def shown_by(show: Callable[[str], None]) -> Iterator[None]:
+    """Send the notices to `show` (e.g. a widget's status line) instead of the cell's output, inside the block."""
+    global _show
+    previous, _show = _show, show
+    try:
+        yield
+    finally:
+        _show = previous
 
 
 def install() -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import course_utils
 
-from . import config, replay
+from . import config, replay, retry_notice
 from .catalog import ModelRow, list_models, makers_count, models_table
 from .catalog import _client  # a plain openai.OpenAI for OpenRouter; KeyProblem when no key is set
 from .exceptions import InputProblem
@@ -430,7 +430,9 @@ class PromptSender(_Shown):
             check_prompt(self.prompt.value, model)
             self.last_body = body = self.request_body()
             self._show_code()
-            reply = self._receive(body)
+            # openai's retry waits (a 429's Retry-After can take a minute) are said in the status line.
+            with retry_notice.shown_by(lambda text: setattr(self.status, "value", html.escape(text))):
+                reply = self._receive(body)
             if not reply.text:
                 self.answer.value = _pre(TEXT["empty_answer"])
             self.status.value = html.escape(reply.usage_line())

@@ -166,6 +166,19 @@ def test_prompt_sender_explains_a_fault_and_sends_again(quick_widgets, kind, cas
     assert "トークン:" in sender.status.value
 
 
+def test_prompt_sender_says_when_openai_waits_to_retry(live, capsys):
+    """The widget's own client keeps openai's retries: the wait shows in its status line, not in the log."""
+    sender = widgets.prompt_sender()
+    sender.model.value, sender.prompt.value = MODEL, PROMPT
+    seen: list[str] = []
+    sender.status.observe(lambda change: seen.append(change["new"]), names="value")
+    live.inject("503-service-unavailable")
+    sender.send()
+    assert any("秒後に自動で送り直します。2回のうち1回目の再試行です" in html.unescape(s) for s in seen), seen
+    assert sender.answer.value == widgets._answer_html(full_answer(live)) and "トークン:" in sender.status.value
+    assert "送り直します" not in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("kind, case", [("502-provider-error", "provider_error"), ("reset", "stream_cut"),
                                         ("slow", "client_timeout"), ("stream-error", "completion_error")])
 def test_comparison_keeps_the_other_answers_when_one_model_faults(quick_widgets, kind, case):
