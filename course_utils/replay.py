@@ -36,9 +36,8 @@ _KEEP_REQUEST_HEADERS = {"content-type", "http-referer", "x-openrouter-title", "
 MAX_EXAMPLES = 5  # recorded prompts a not-recorded message lists
 MAX_DIFFERENT_FIELDS = 3  # a recording differing in more body fields than this is no "near miss"
 
-# Learner-facing text. errors.py shows a NotRecordedError's message as "what happened" (and again in the
-# details), next to its own cause and next step (edit back, or live mode): so the message says only what
-# is particular to this request.
+# Learner-facing text. errors.py shows a NotRecordedError's message as "what happened", next to its own
+# cause and next step (edit back, or live mode): so the message says only what is particular to this request.
 TEXT = {
     "not_recorded": "このリクエスト（モデル: {model}）は収録されていません。{recorded}",
     "differs": "{field} が収録と違います（収録: {recorded} ／ 今回: {sent}）。",
@@ -126,8 +125,8 @@ def _request_key(method: str, uri: str, body: bytes | str | None) -> tuple:
     except ValueError:
         canonical = text
     else:
-        if isinstance(data, dict) and data.get("stream") is False:
-            del data["stream"]
+        if isinstance(data, dict):
+            data = _without_default_stream(data)
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return method.upper(), parts.path, tuple(sorted(parse_qsl(parts.query))), canonical
 
@@ -295,7 +294,7 @@ def _differences(sent: dict, chats: list[RecordedChat]) -> str:
 
 
 def _without_default_stream(body: dict) -> dict:
-    """`stream: false` is the default, so the same as leaving it out (as `_request_key` has it)."""
+    """`stream: false` is the default, so the same as leaving it out."""
     return {k: v for k, v in body.items() if not (k == "stream" and v is False)}
 
 
