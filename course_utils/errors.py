@@ -339,14 +339,10 @@ def _status_values(case: str, s: _Status, exc: openai.APIStatusError) -> dict[st
                       suggested=str(_round_down(_afford(s))))
     elif case == "moderation":
         values["reasons"] = FRAGMENTS["list_separator"].join(s.metadata.get("reasons") or []) or unknown
-    elif case == "model_invalid":
+    elif case in ("model_invalid", "model_unknown", "free_retired"):
         match = _INVALID_MODEL.match(s.message)
         values["model"] = match.group(1) if match else values["model"]
-        values["suggestions"] = _suggestions(values["model"])
-    elif case == "model_unknown":
-        values["suggestions"] = _suggestions(values["model"])
-    elif case == "free_retired":
-        values.update(base=values["model"].removesuffix(":free"), suggestions=_suggestions(values["model"]))
+        values.update(base=values["model"].removesuffix(":free"), suggestions=close_ids_hint(values["model"]))
     elif case == "no_allowed_providers":
         values["available"] = ", ".join(s.metadata.get("available_providers") or []) or unknown
     elif case.startswith("rate_"):
@@ -371,7 +367,7 @@ def _rate_values(case: str, s: _Status) -> dict[str, str]:
             "reset_at": FRAGMENTS["reset_at"].format(time=reset) if reset else "", "upgrade": upgrade}
 
 
-def _suggestions(model: str) -> str:
+def close_ids_hint(model: str) -> str:
     """ "Close ids: …" for a next step, or "" when the catalogue has nothing close."""
     close = suggest_models(model)
     return FRAGMENTS["suggestions"].format(ids=", ".join(close)) if close else ""

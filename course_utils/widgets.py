@@ -98,12 +98,12 @@ _CREATE_ARGS = ("model", "messages", "temperature", "max_tokens", "stream")
 
 def _explain_html(exc: BaseException, model_box: str | None = None) -> str:
     """The Japanese explanation box; given the sender's モデル value, a wrong model's next step names that box."""
-    from .errors import _suggestions, explain
+    from .errors import close_ids_hint, explain
 
     explanation = explain(exc)
     if model_box is not None and explanation.case in _WRONG_MODEL_CASES:
         explanation = dataclasses.replace(
-            explanation, next_step=TEXT["fix_model_box"].format(suggestions=_suggestions(model_box)))
+            explanation, next_step=TEXT["fix_model_box"].format(suggestions=close_ids_hint(model_box)))
     return explanation._repr_html_()
 
 
@@ -430,7 +430,7 @@ class PromptSender(_Shown):
             check_prompt(self.prompt.value, model)
             self.last_body = body = self.request_body()
             self._show_code()
-            # openai's retry waits (a 429's Retry-After can take a minute) are said in the status line.
+            # openai's retry waits (a 429's Retry-After can take up to two minutes) are said in the status line.
             with retry_notice.shown_by(lambda text: setattr(self.status, "value", html.escape(text))):
                 reply = self._receive(body)
             if not reply.text:
