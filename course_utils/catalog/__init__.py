@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import config, replay
-from .exceptions import InputProblem, KeyProblem
-from .keys import KEY_MESSAGES
+from .. import config, replay
+from ..exceptions import InputProblem, KeyProblem
+from ..keys import KEY_MESSAGES
 
 PER_MILLION = Decimal(1_000_000)
 
