@@ -11,6 +11,8 @@ from werkzeug import Request, Response
 
 import course_utils
 from course_utils import catalog, replay, widgets
+from course_utils.error_messages import MESSAGES
+from course_utils.widgets import calls, sender as sender_module
 from course_utils.exceptions import InputProblem
 from tests.conftest import FAKE_KEY
 
@@ -130,7 +132,7 @@ def test_sender_streams_chunk_by_chunk_then_shows_usage(server):
     seen: list[str] = []
     sender.answer.observe(lambda change: seen.append(change["new"]), names="value")
     sender.send()
-    assert [s for s in seen if s] == [widgets._answer_html(t) for t in ("Hello", "Hello there", "Hello there,",
+    assert [s for s in seen if s] == [widgets.answer_html(t) for t in ("Hello", "Hello there", "Hello there,",
                                                                 "Hello there, friend", STREAM_TEXT)]
     assert sender.updates == STREAM_PIECES
     status = html.unescape(sender.status.value)
@@ -161,7 +163,7 @@ def test_sender_error_is_explained_and_next_send_works(server):
     assert not sender.button.disabled
     _serve_stream(server)
     sender.send()
-    assert sender.answer.value == widgets._answer_html(STREAM_TEXT)
+    assert sender.answer.value == widgets.answer_html(STREAM_TEXT)
     assert "トークン:" in sender.status.value
 
 
@@ -188,7 +190,7 @@ def test_empty_model_is_caught_before_any_request(server):
     sender = _sender(server)
     sender.model.value = "  "
     sender.send()
-    assert widgets.TEXT["model_empty"] in html.unescape(sender.status.value)
+    assert MESSAGES["model_empty"]["what"] in html.unescape(sender.status.value)
     assert _chat_requests(server) == [] and not sender.button.disabled
 
 
@@ -227,7 +229,7 @@ def test_plain_code_for_a_non_streamed_body():
     compile(code, "<shown code>", "exec")
     assert "print(response.choices[0].message.content)" in code
     assert "extra_body={'top_k': 3, 'stream': False}" in code and "stream=" not in code
-    assert widgets._create_kwargs(body) == {"model": "m/x", "messages": body["messages"],
+    assert calls.create_kwargs(body) == {"model": "m/x", "messages": body["messages"],
                                              "extra_body": {"top_k": 3, "stream": False}}
 
 
@@ -266,8 +268,8 @@ def test_comparison_keeps_other_answers_when_one_model_fails(server):
     models = [STREAM_MODEL, "nonexistent/not-a-model:free", "openai/gpt-4o-mini"]
     comparison = widgets.compare_models(models, "Reply with exactly: pong", system="短く答えてください。")
     comparison.run()
-    assert comparison.answers[STREAM_MODEL].value == widgets._answer_html("pong")
-    assert comparison.answers["openai/gpt-4o-mini"].value == widgets._answer_html("pong")
+    assert comparison.answers[STREAM_MODEL].value == widgets.answer_html("pong")
+    assert comparison.answers["openai/gpt-4o-mini"].value == widgets.answer_html("pong")
     failed = comparison.results["nonexistent/not-a-model:free"]
     assert isinstance(failed.error, openai.BadRequestError)
     from course_utils.errors import explain
@@ -326,11 +328,11 @@ def test_replayed_stream_pauses_after_each_text_chunk(server, monkeypatch, tmp_p
         monkeypatch.setenv("COURSE_REPLAY_PACE", setting)
     course_utils.setup(quiet=True)
     pauses: list[float] = []
-    monkeypatch.setattr(widgets.time, "sleep", pauses.append)
+    monkeypatch.setattr(sender_module.time, "sleep", pauses.append)
     sender = widgets.prompt_sender(widgets.model_picker())
     sender.model.value, sender.prompt.value = STREAM_MODEL, "挨拶して"
     sender.send()
-    assert sender.answer.value == widgets._answer_html(STREAM_TEXT)
+    assert sender.answer.value == widgets.answer_html(STREAM_TEXT)
     assert [p for p in pauses if p] == ([] if expected is None else [expected] * STREAM_PIECES)
 
 
@@ -351,7 +353,7 @@ def test_replay_offers_recorded_catalogue_prompts_and_streams(server, monkeypatc
     sender.examples.value = (STREAM_MODEL, "挨拶して", "")
     assert sender.prompt.value == "挨拶して" and sender.model.value == STREAM_MODEL
     sender.send()
-    assert sender.updates == STREAM_PIECES and sender.answer.value == widgets._answer_html(STREAM_TEXT)
+    assert sender.updates == STREAM_PIECES and sender.answer.value == widgets.answer_html(STREAM_TEXT)
     assert "トークン: 入力 16" in sender.status.value
     sender.prompt.value = "収録していない質問"
     sender.send()
