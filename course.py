@@ -1,7 +1,7 @@
 """Set up and open the course, or run its tests, with one command on Linux, macOS and Windows.
 
-    python3 course.py          # create .venv, install, open JupyterLab at the first lesson
-    python3 course.py test     # create .venv, install, run every test (notebooks included)
+    python3 course.py          # create .venv, install the learner set, open JupyterLab (in Japanese) at lesson 00
+    python3 course.py test     # the same .venv plus the developers' tools, then `ruff check .` and every test
 
 Needs only Python 3.11 or newer. On Windows use `py course.py`.
 """
@@ -17,7 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
+# Which version of the learner set (requirements.txt) and of the developer set (requirements-dev.txt) is installed.
 STAMP = VENV / ".course-requirements.sha256"
+DEV_STAMP = VENV / ".course-dev-requirements.sha256"
 FIRST_LESSON = "notebooks/00_introduction.ipynb"
 # Learners copy .env.example to .env inside JupyterLab, so its file browser must list dot files; the server
 # hides them by default. Folders no learner should open stay hidden (with the server's own default globs).
@@ -27,15 +29,22 @@ LAB_OPTIONS = (
         "__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", ".git", ".venv", ".ci", ".pytest_cache",
         ".ipynb_checkpoints", "*.egg-info")),
 )
-# JupyterLab settings the course's environment starts with (the file browser's own switch for dot files).
-LAB_OVERRIDES = {"@jupyterlab/filebrowser-extension:browser": {"showHiddenFiles": True}}
+# JupyterLab settings the course's environment starts with: the file browser's own switch for dot files, and
+# the menus in Japanese (jupyterlab-language-pack-ja-JP, in requirements.txt), as the lessons name them.
+LAB_OVERRIDES = {
+    "@jupyterlab/filebrowser-extension:browser": {"showHiddenFiles": True},
+    "@jupyterlab/translation-extension:plugin": {"locale": "ja_JP"},
+}
 
 TEXT = {
-    "old_python": "Python 3.11 以上が必要です（いまは {version}）。https://www.python.org/downloads/ から入れてください。",
+    "old_python": ("Python 3.11 以上が必要です（いまは {version}）。"
+                   "https://www.python.org/downloads/ から入れてください。"),
     "venv": "仮想環境 .venv を作成しています…",
     "install": "必要なライブラリをインストールしています（初回は1〜2分かかります）…",
     "open": "JupyterLab を開きます。終了するときは、この画面で Ctrl+C を2回続けて押してください。",
     "closed": "JupyterLab を終了しました。また始めるときは、同じコマンドを実行してください。",
+    "install_dev": "テスト用のツールをインストールしています（初回は1分ほどかかります）…",
+    "lint_failed": "ruff check がコードの問題を見つけました（上の一覧）。直してから、もう一度実行してください。",
 }
 
 
@@ -43,20 +52,41 @@ def venv_python() -> Path:
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def ensure_environment() -> None:
-    """Create .venv and install requirements.txt when it is new or has changed."""
-    if sys.version_info < (3, 11):
+def _digest(*names: str) -> str:
+    return hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in names)).hexdigest()
+
+
+def _install(requirements: str, stamp: Path, digest: str, message: str) -> None:
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    print(message, flush=True)
+    subprocess.run([str(venv_python()), "-m", "pip", "install", "-q", "-r", requirements], cwd=ROOT, check=True)
+    stamp.write_text(digest)
+
+
+def ensure_environment(developer: bool = False) -> None:
+    """Create .venv; install the learner set, or with `developer` the developer set (which includes it),
+    when those files changed since they were last installed."""
+    # The learner's own python3 runs this file, so it may be older than the course's requires-python.
+    if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit(TEXT["old_python"].format(version=sys.version.split()[0]))
     if not venv_python().exists():
         print(TEXT["venv"], flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    digest = hashlib.sha256((ROOT / "requirements.txt").read_bytes()
-                            + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if not STAMP.exists() or STAMP.read_text() != digest:
-        print(TEXT["install"], flush=True)
-        subprocess.run([str(venv_python()), "-m", "pip", "install", "-q", "-r", "requirements.txt"],
-                       cwd=ROOT, check=True)
-        STAMP.write_text(digest)
+    learner = _digest("requirements.txt", "pyproject.toml")
+    if developer:
+        _install("requirements-dev.txt", DEV_STAMP, _digest("requirements-dev.txt") + learner, TEXT["install_dev"])
+        STAMP.write_text(learner)  # the learner set came with it: `python3 course.py` installs nothing more
+    else:
+        _install("requirements.txt", STAMP, learner, TEXT["install"])
+
+
+def run_tests(args: list[str]) -> int:
+    """`ruff check .` first (a lint finding fails the command), then pytest with `args`."""
+    if subprocess.call([str(venv_python()), "-m", "ruff", "check", "."], cwd=ROOT) != 0:
+        print(TEXT["lint_failed"], flush=True)
+        return 1
+    return subprocess.call([str(venv_python()), "-m", "pytest", *args], cwd=ROOT)
 
 
 def write_lab_overrides(settings_dir: Path) -> None:
@@ -66,9 +96,10 @@ def write_lab_overrides(settings_dir: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    ensure_environment()
-    if argv[:1] == ["test"]:
-        return subprocess.call([str(venv_python()), "-m", "pytest", *argv[1:]], cwd=ROOT)
+    testing = argv[:1] == ["test"]
+    ensure_environment(developer=testing)
+    if testing:
+        return run_tests(argv[1:])
     print(TEXT["open"], flush=True)
     # Root at the course folder (not notebooks/), so .env.example and the docs show in the file browser.
     write_lab_overrides(VENV / "share" / "jupyter" / "lab" / "settings")
