@@ -112,6 +112,10 @@ DOTENV = {
 
 # The model box empty and a wrong comparison count are explained cases: their sentences are the errors'.
 WIDGETS = {
+    # what a saved lesson shows in a widget's place until its cell runs
+    "placeholder": {"picker": "（ここにモデル選択ウィジェットが表示されます。セルを実行してください）",
+                    "sender": "（ここにプロンプト送信ウィジェットが表示されます。セルを実行してください）",
+                    "comparison": "（ここにモデル比較ウィジェットと各モデルの答えが表示されます。セルを実行してください）"},
     # model picker
     "price": "料金",
     "price_options": (("すべて", "all"), ("無料のみ", "free"), ("有料のみ", "paid")),

@@ -12,8 +12,9 @@ from werkzeug import Request, Response
 import course_utils
 from course_utils import catalog, replay, widgets
 from course_utils.error_messages import MESSAGES
-from course_utils.widgets import calls, sender as sender_module
 from course_utils.exceptions import InputProblem
+from course_utils.widgets import calls
+from course_utils.widgets import sender as sender_module
 from tests.conftest import FAKE_KEY
 
 DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
@@ -86,6 +87,21 @@ def test_picker_lists_catalogue_with_prices_and_context(server):
     assert "無料" in labels[STREAM_MODEL]
     assert picker.value in labels
     assert "application/vnd.jupyter.widget-view+json" in picker._repr_mimebundle_()
+
+
+def test_saved_lessons_show_one_japanese_line_where_each_widget_will_be(server):
+    """What JupyterLab draws without a live kernel, and what a notebook saves: not `VBox(children=(…`."""
+    from IPython.core.formatters import DisplayFormatter
+
+    picker = widgets.model_picker()
+    shown = {"picker": picker, "sender": widgets.prompt_sender(picker),
+             "comparison": widgets.compare_models([STREAM_MODEL, "openai/gpt-4o-mini"], "hi")}
+    for name, widget in shown.items():
+        bundle, _ = DisplayFormatter().format(widget)  # as the kernel displays a cell's last value
+        assert bundle["text/plain"] == widgets.TEXT["placeholder"][name]
+        assert "セルを実行してください" in bundle["text/plain"] and "VBox" not in bundle["text/plain"]
+        view = bundle["application/vnd.jupyter.widget-view+json"]
+        assert view["model_id"] == widget.widget.model_id  # a live kernel still draws the widget itself
 
 
 @pytest.mark.parametrize("control, value, check", [
@@ -233,8 +249,8 @@ def test_plain_code_for_a_non_streamed_body():
                                              "extra_body": {"top_k": 3, "stream": False}}
 
 
-MARKDOWN_ANSWER = ("コツは3つです。\n\n* **直接書かない:** `.env` に入れます。\n* <script>alert('x')</script> を避けます。\n"
-                   "* [詳しく](javascript:alert(1)) / [公式](https://openrouter.ai/docs)")
+MARKDOWN_ANSWER = ("コツは3つです。\n\n* **直接書かない:** `.env` に入れます。\n"
+                   "* <script>alert('x')</script> を避けます。\n* [詳しく](javascript:alert(1)) / [公式](https://openrouter.ai/docs)")
 
 
 def _markdown_completion(request: Request) -> Response:

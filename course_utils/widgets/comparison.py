@@ -43,6 +43,8 @@ def ask(model: str, messages: list[dict]) -> ModelAnswer:
 class Comparison(Shown):
     """One prompt to 2-4 models at once; answers side by side, then latency, tokens and cost in a table."""
 
+    placeholder = "comparison"
+
     def __init__(self, models: list[str], prompt: str, system: str | None = None):
         import ipywidgets as w
 

@@ -86,9 +86,15 @@ def count(usage: Any, name: str) -> str:
 
 
 class Shown:
-    """Mixin: a notebook cell that ends with the object displays its widget."""
+    """Mixin: a notebook cell that ends with the object displays its widget.
+
+    The bundle's text/plain is what JupyterLab draws when the widget itself cannot be (a lesson opened
+    without running it, or reloaded) and what a saved notebook keeps: one Japanese line saying what
+    appears when the cell runs, instead of ipywidgets' `VBox(children=(…` repr.
+    """
 
     widget: ipywidgets.Widget
+    placeholder: str  # which TEXT["placeholder"] line stands in for the widget
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return {**self.widget._repr_mimebundle_(**kwargs), "text/plain": TEXT["placeholder"][self.placeholder]}

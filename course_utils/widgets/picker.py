@@ -15,6 +15,8 @@ from .recorded import recorded_requests
 class ModelPicker(Shown):
     """Filters the catalogue (free/paid, maker, text, max price, min context); `.value` is the chosen id."""
 
+    placeholder = "picker"
+
     def __init__(self, models: list[dict] | None = None):
         import ipywidgets as w
 

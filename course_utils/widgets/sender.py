@@ -63,6 +63,8 @@ class Reply:
 class PromptSender(Shown):
     """System + user prompt, model, temperature, max tokens and 送信; the answer streams in as it arrives."""
 
+    placeholder = "sender"
+
     def __init__(self, picker: ModelPicker | None = None):
         import ipywidgets as w
 
