@@ -1,4 +1,6 @@
-"""API keys: any well-formed key is accepted except REVOKED_KEY, which OpenRouter no longer knows."""
+"""API keys: any well-formed key is accepted except REVOKED_KEY, which OpenRouter no longer knows.
+
+MANAGEMENT_KEY is the account's Management API key (routes/management.py says what it may do)."""
 from __future__ import annotations
 
 import re
@@ -9,6 +11,8 @@ from .errors import error_body, error_response
 
 # Built at run time: no key-shaped literal may sit in the repository (a secrets gate scans it).
 REVOKED_KEY = "sk-or-v1-" + "dead" * 16
+# The example account's Management API key: it may call /keys and /guardrails, and no completions.
+MANAGEMENT_KEY = "sk-or-v1-" + "feed" * 16
 _KEY_SHAPE = re.compile(r"sk-or-v1-[0-9a-f]{64}")
 
 

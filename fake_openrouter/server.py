@@ -23,8 +23,10 @@ from .catalogue import Catalogue
 from .faults import FaultQueue
 from .ids import Clock
 from .ledger import Ledger
-from .routes import account, catalogue as catalogue_routes
+from .routes import account
+from .routes import catalogue as catalogue_routes
 from .routes.chat import ChatState, chat
+from .routes.management import Management
 from .wire import EXAMPLE_SERVER_HEADER
 
 API_PREFIX = "/api/v1"
@@ -69,6 +71,7 @@ class FakeOpenRouter:
         self.requests: list[RecordedRequest] = []
         self._faults = FaultQueue()
         self._chat = ChatState(self.catalogue, self.answers, self.ledger, Clock(), generations={})
+        self.management = Management(self.catalogue, self.ledger)  # class keys and guardrails
         self._http = HTTPServer("127.0.0.1", port, threaded=True)
         self._register_routes()
 
@@ -111,10 +114,12 @@ class FakeOpenRouter:
             ("/models", "GET", lambda r: catalogue_routes.models(self.catalogue, r)),
             (re.compile(r"/api/v1/models/.+/endpoints$"), "GET",
              lambda r: catalogue_routes.endpoints(self.catalogue, r)),
-            ("/key", "GET", _keyed(lambda r: account.key(self.ledger, r))),
+            ("/key", "GET", _keyed(lambda r: self.management.key_info(r) or account.key(self.ledger, r))),
             ("/credits", "GET", _keyed(lambda r: account.credits(self.ledger, r))),
             ("/generation", "GET", _keyed(lambda r: account.generation(self._chat.generations, r))),
-            ("/chat/completions", "POST", lambda r: chat(self._chat, r, self._faults.take())),
+            ("/chat/completions", "POST", lambda r: self.management.chat(
+                r, lambda: chat(self._chat, r, self._faults.take()), self._chat.generations)),
+            *self.management.routes(),
             (re.compile(".*"), METHOD_ALL, catalogue_routes.not_found),
         ]
         for uri, method, handler in routes:
