@@ -15,12 +15,19 @@ import os
 import sys
 from typing import Any
 
-from . import config, replay, retry_notice
+from . import config, environment, replay, retry_notice
 from .banner import render_banner
-from .config import KEY_VAR, NOTEBOOK_VAR
-from .exceptions import (CompletionFailed, CourseError, InputProblem, KeyProblem, NotRecordedError,
-                         RecordWithoutKeyError, StreamIncomplete)
-from .keys import REPLAY_PLACEHOLDER, KeyLookup, find_api_key, key_status_ja
+from .config import NOTEBOOK_VAR
+from .exceptions import (
+    CompletionFailed,
+    CourseError,
+    InputProblem,
+    KeyProblem,
+    NotRecordedError,
+    RecordWithoutKeyError,
+    StreamIncomplete,
+)
+from .keys import KeyLookup, find_api_key, key_status_ja
 from .keys import ask_api_key as _ask_api_key
 from .modes import RECORD, REPLAY, choose_mode
 
@@ -60,9 +67,9 @@ def setup(notebook: str | None = None, quiet: bool = False) -> None:
     BASE_URL = config.base_url()
     choice = choose_mode(lookup)
     MODE = choice.mode
-    if MODE == REPLAY and not os.environ.get(KEY_VAR):
+    if MODE == REPLAY:
         # Lets the document's `os.getenv("OPENROUTER_API_KEY")` code run; replay sends nothing anywhere.
-        os.environ[KEY_VAR] = REPLAY_PLACEHOLDER
+        environment.use_replay_placeholder()
     notebook = notebook or os.environ.get(NOTEBOOK_VAR) or os.environ.get("JPY_SESSION_NAME")
     session = replay.start(MODE, notebook)
     if MODE == RECORD and session is not None:

@@ -10,20 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import text
+
 # Sent by fake_openrouter on every response (it names the same header); nothing else sends it.
 EXAMPLE_SERVER_HEADER = "x-course-example-server"
 EXAMPLE, LIVE = "example", "live"
 _LINE = re.compile(r"# course-recording: source=(?P<source>\w+) day=(?P<day>[\d-]+)")
-
-# Learner-facing text: the banner line about the recordings, by what they hold.
-TEXT = {
-    EXAMPLE: "・収録データは見本です。モデル一覧と料金は OpenRouter の実際の公開データ（{catalogue_date} 時点）、"
-             "AIの応答文は API の形式に沿って作った例（{days} 付）で、実際の応答とは異なります。",
-    LIVE: "・収録データは、{days} に OpenRouter から実際に収録した応答です（モデル一覧・料金・応答文はその日のもの）。",
-    "mixed": "・収録データには、OpenRouter から実際に収録した応答（{live}）と、API の形式に沿って作った見本（{example}）が"
-             "混ざっています。",
-    "day_separator": "・",
-}
 
 
 def header_line(source: str, day: str) -> str:
@@ -48,11 +40,12 @@ def banner_line(folder: Path, catalogue_date: str, example_day: str) -> str:
     sources = read(folder)
     days = {source: sorted({day or example_day for s, day in sources.values() if s == source})
             for source in (EXAMPLE, LIVE)}
-    sep = TEXT["day_separator"]
+    line = text.RECORDINGS_LINE
+    sep = line["day_separator"]
     if not days[LIVE]:
-        return TEXT[EXAMPLE].format(catalogue_date=catalogue_date, days=sep.join(days[EXAMPLE] or [example_day]))
+        return line[EXAMPLE].format(catalogue_date=catalogue_date, days=sep.join(days[EXAMPLE] or [example_day]))
     if not days[EXAMPLE]:
-        return TEXT[LIVE].format(days=sep.join(days[LIVE]))
+        return line[LIVE].format(days=sep.join(days[LIVE]))
     live = sep.join(name for name, (s, _) in sources.items() if s == LIVE)
     example = sep.join(name for name, (s, _) in sources.items() if s == EXAMPLE)
-    return TEXT["mixed"].format(live=live, example=example)
+    return line["mixed"].format(live=live, example=example)

@@ -12,15 +12,10 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from . import text
+
 # The INFO record `openai._base_client` writes before each retry's sleep.
 _RETRYING = re.compile(r"Retrying request in (?P<seconds>[\d.]+) seconds \(retry (?P<n>\d+) of (?P<max>\d+)\)")
-
-# Learner-facing text.
-TEXT = {
-    "waiting": "（応答を待っています。エラーか混雑のため、openai ライブラリが {seconds}秒後に自動で送り直します。"
-               "{max}回のうち{n}回目の再試行です）",
-}
-
 
 # Where a notice goes instead of the cell's output while a widget waits (see `shown_by`).
 _show: Callable[[str], None] | None = None
@@ -31,11 +26,11 @@ class _RetryNotice(logging.Handler):
         match = _RETRYING.fullmatch(record.getMessage())
         if match:
             seconds = max(1, round(float(match["seconds"])))
-            text = TEXT["waiting"].format(seconds=seconds, n=match["n"], max=match["max"])
+            notice = text.RETRY["waiting"].format(seconds=seconds, n=match["n"], max=match["max"])
             if _show is not None:
-                _show(text)
+                _show(notice)
             else:
-                print(text, file=sys.stdout, flush=True)
+                print(notice, file=sys.stdout, flush=True)
 
 
 @contextmanager

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from course_utils import config, keys, replay
+from course_utils import config, environment, replay
 
 # The suite (and the notebook kernels nbval starts, which inherit this environment) always runs in
 # replay mode with no key, whatever the developer's shell or .env holds.
@@ -28,22 +28,16 @@ def clean_env(monkeypatch, tmp_path):
 
     The whole environment is restored afterwards: setup(), .env loading and getpass set variables directly.
     """
-    saved = dict(os.environ)
-    for name in COURSE_ENV_VARS:
+    for name in COURSE_ENV_VARS:  # through monkeypatch, so that a test's own setenv is undone in order
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    _forget_loaded_keys()
-    yield tmp_path
-    replay.stop()
-    os.environ.clear()
-    os.environ.update(saved)
-    _forget_loaded_keys()
-
-
-def _forget_loaded_keys() -> None:
-    """keys remembers which variables it set from .env or Colab; the environment is restored, so forget them."""
-    keys._dotenv_set.clear()
-    keys._colab_key = None
+    environment.forget()  # what an earlier setup() wrote is not this test's
+    with environment.patched():
+        try:
+            yield tmp_path
+        finally:
+            replay.stop()
+    environment.forget()
 
 
 @pytest.fixture

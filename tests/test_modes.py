@@ -7,9 +7,9 @@ import pytest
 
 import course_utils
 from course_utils import modes
-from course_utils.config import KEY_VAR, MODE_VAR, BASE_URL_VAR
+from course_utils.config import BASE_URL_VAR, KEY_VAR, MODE_VAR
 from course_utils.exceptions import KeyProblem, RecordWithoutKeyError
-from course_utils.keys import KeyLookup, REPLAY_PLACEHOLDER
+from course_utils.keys import REPLAY_PLACEHOLDER, KeyLookup
 from tests.conftest import FAKE_KEY
 
 USABLE = KeyLookup("env")

@@ -3,7 +3,7 @@ responses of the day an instructor re-recorded them, or a mix; the record comman
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -26,8 +26,8 @@ def _write(folder: Path, name: str, first_line: str) -> None:
 
 
 @pytest.mark.parametrize("lines, expected", [
-    ({"04_a": "", "05_b": ""}, "収録データは見本です。モデル一覧と料金は OpenRouter の実際の公開データ（2026-08-19 時点）、"
-                                "AIの応答文は API の形式に沿って作った例（2026-08-20 付）"),
+    ({"04_a": "", "05_b": ""}, "収録データは見本です。モデル一覧と料金は OpenRouter の実際の公開データ"
+                                "（2026-08-19 時点）、AIの応答文は API の形式に沿って作った例（2026-08-20 付）"),
     ({"04_a": recording_source.header_line("example", "2026-08-20")}, "作った例（2026-08-20 付）"),
     ({"04_a": recording_source.header_line("live", "2026-11-24"),
       "05_b": recording_source.header_line("live", "2026-11-25")},
@@ -73,7 +73,7 @@ def test_recording_from_elsewhere_is_labelled_live_with_its_day(lesson, monkeypa
     assert record.main([str(lesson)]) == 0
     first = (lesson.parent / "recordings" / "01_demo.yaml").read_text(encoding="utf-8").splitlines()[0]
     # The loopback server's Date is now (werkzeug sets it): today, in UTC.
-    assert first == f"# course-recording: source=live day={datetime.now(timezone.utc).date().isoformat()}"
+    assert first == f"# course-recording: source=live day={datetime.now(UTC).date().isoformat()}"
 
 
 def test_the_day_is_the_one_openrouters_date_header_gives():
