@@ -4,21 +4,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .text import CHARTS
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from .catalog import EndpointRow
-
-# Learner-facing text.
-TEXTS = {
-    "makers_title": "メーカー別のモデル数（上位{shown}社 / 全{total}社）",
-    "makers_xlabel": "モデル数",
-    "prices_title": "プロバイダ別の料金（100万トークンあたりのドル）",
-    "prices_xlabel": "USD / 100万トークン",
-    "input": "入力",
-    "output": "出力",
-    "missing": "—",
-}
 
 
 def _figure(rows: int) -> tuple[Figure, object]:
@@ -38,8 +29,8 @@ def plot_makers(counts: Sequence[tuple[str, int]], top: int = 10) -> Figure:
     names = [name for name, _ in reversed(shown)]
     bars = ax.barh(names, [n for _, n in reversed(shown)])
     ax.bar_label(bars, padding=3)
-    ax.set_title(TEXTS["makers_title"].format(shown=len(shown), total=len(counts)))
-    ax.set_xlabel(TEXTS["makers_xlabel"])
+    ax.set_title(CHARTS["makers_title"].format(shown=len(shown), total=len(counts)))
+    ax.set_xlabel(CHARTS["makers_xlabel"])
     fig.tight_layout()
     return fig
 
@@ -49,15 +40,15 @@ def plot_endpoint_prices(rows: Sequence[EndpointRow]) -> Figure:
     fig, ax = _figure(2 * len(rows))
     positions = range(len(rows))
     height = 0.4
-    for offset, label, attr in ((-height / 2, TEXTS["input"], "input_per_m"),
-                                (height / 2, TEXTS["output"], "output_per_m")):
+    for offset, label, attr in ((-height / 2, CHARTS["input"], "input_per_m"),
+                                (height / 2, CHARTS["output"], "output_per_m")):
         values = [getattr(r, attr) for r in rows]
         bars = ax.barh([p + offset for p in positions], [v or 0 for v in values], height=height, label=label)
-        ax.bar_label(bars, labels=[TEXTS["missing"] if v is None else f"{v:g}" for v in values], padding=3)
+        ax.bar_label(bars, labels=[CHARTS["missing"] if v is None else f"{v:g}" for v in values], padding=3)
     ax.set_yticks(list(positions), [r.provider_name for r in rows])
     ax.invert_yaxis()  # cheapest (first row) at the top
-    ax.set_title(TEXTS["prices_title"])
-    ax.set_xlabel(TEXTS["prices_xlabel"])
+    ax.set_title(CHARTS["prices_title"])
+    ax.set_xlabel(CHARTS["prices_xlabel"])
     ax.legend()
     fig.tight_layout()
     return fig

@@ -178,6 +178,70 @@ WIDGETS = {
 
 # -- catalogue tables and charts (catalog/, charts.py) ----------------------------------------------------
 
+# Table headings and cell values of the catalogue, provider and key tables, and the catalogue's argument errors.
+CATALOG = {
+    "col_id": "モデルID",
+    "col_name": "名前",
+    "col_free": "無料",
+    "col_input": "入力 $/1M",
+    "col_output": "出力 $/1M",
+    "col_context": "コンテキスト長",
+    "col_provider": "プロバイダ",
+    "col_tag": "タグ（指定用）",
+    "col_quantization": "量子化",
+    "col_uptime": "稼働率 %（直近30分）",
+    "col_field": "項目",
+    "col_value": "値",
+    "col_meaning": "意味",
+    "free_mark": "○",
+    "missing": "—",
+    "unknown": "不明",
+    "more_rows": "（全{total}件のうち{shown}件を表示）",
+    "no_rows": "（該当するものはありません）",
+    "unlimited": "上限なし",
+    "yes": "はい",
+    "no": "いいえ",
+    "hidden": "（表示しません）",
+    "ignored": "（省略）",
+    "free_requests": "{used} 回使用 / 上限 {limit} 回（残り {remaining} 回）",
+    "bad_sort": "sort には {choices} のどれかを指定してください（指定された値: {value!r}）。",
+    "bad_model_id": "モデルIDは「メーカー/モデル名」の形で指定してください（指定された値: {value!r}）。",
+    "unknown_model": "モデル {model!r} はカタログにありません。IDのつづりを確認するか、"
+                     "list_models() で今あるモデルを確かめてください。",
+    "price_varies": "モデル {model!r} の料金は固定ではない（使われたモデルで決まる）ため、見積もれません。",
+    "price_unknown": "モデル {model!r} の料金（{kind}）がカタログに載っていないため、見積もれません。"
+                     "料金は https://openrouter.ai/models のモデルのページで確かめてください。",
+    "price_kinds": {"prompt": "入力", "completion": "出力", "request": "1回あたり"},
+    "bad_rate": "為替レート（1ドルが何円か）は 0 より大きい数で指定してください。",
+}
+
+# What each GET /key field means, in the order the key table shows them. `label` is a masked piece of the key:
+# it is listed so learners know it exists, but its value is never read.
+KEY_FIELDS = {
+    "label": "キーの先頭と末尾を伏せ字で示したもの。一部であってもキーは人に見せないので、ここでは表示しません。",
+    "usage": "このキーでこれまでに使った金額（USD）。無料モデルだけを使っていれば増えません。",
+    "usage_daily": "今日（UTC の0時から）使った金額（USD）。",
+    "usage_monthly": "今月使った金額（USD）。",
+    "limit": "このキーに設定した利用上限（USD）。上限を決めておくと使いすぎを防げます。",
+    "limit_remaining": "上限までの残り（USD）。",
+    "limit_reset": "上限がリセットされる周期（daily / weekly / monthly）。",
+    "is_free_tier": "まだクレジットを購入したことがないアカウントなら「はい」。",
+    "free_model_daily_requests": "今日（UTC）の無料モデルの利用回数と1日の上限。上限はこれまでのクレジット購入額で変わります。",
+    "expires_at": "キーの有効期限。空なら期限なし。",
+    "rate_limit": "古い項目で、今は使われていません（無視してかまいません）。",
+}
+
+# Chart titles and labels.
+CHARTS = {
+    "makers_title": "メーカー別のモデル数（上位{shown}社 / 全{total}社）",
+    "makers_xlabel": "モデル数",
+    "prices_title": "プロバイダ別の料金（100万トークンあたりのドル）",
+    "prices_xlabel": "USD / 100万トークン",
+    "input": "入力",
+    "output": "出力",
+    "missing": "—",
+}
+
 # -- instructor commands: doctor, record, CLI (doctor.py, record.py, __main__.py) ---------------------------
 
 # -- class keys (class_keys/) -----------------------------------------------------------------------------

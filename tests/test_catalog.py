@@ -27,7 +27,7 @@ def server(httpserver, clean_env, fake_key, monkeypatch):
     """The loopback server as OPENROUTER_BASE_URL, a fake key in the environment, an empty catalogue cache."""
     monkeypatch.setenv(config.BASE_URL_VAR, httpserver.url_for(API))
     monkeypatch.setenv(config.KEY_VAR, fake_key)
-    monkeypatch.setattr(catalog, "_cache", {})
+    catalog.clear_cache()
     return httpserver
 
 
@@ -89,7 +89,7 @@ def test_known_model_ids_read_the_recordings_without_network(clean_env, monkeypa
     (tmp_path / "01_catalog.yaml").write_text(yaml.safe_dump({"version": 1, "interactions": [interaction]}),
                                               encoding="utf-8")
     monkeypatch.setenv(config.RECORDINGS_DIR_VAR, str(tmp_path))
-    monkeypatch.setattr(catalog, "_cache", {})
+    catalog.clear_cache()
     assert catalog.known_model_ids() == [m["id"] for m in MODELS["data"]]
     assert catalog.context_length("google/gemma-4-31b-it:free") == 262144
     assert catalog.context_length("nonexistent/model") is None
@@ -207,7 +207,8 @@ def test_a_wrong_argument_is_explained_in_japanese(capsys):
     with kindly():
         catalog.endpoints("deepseek-chat")
     out = capsys.readouterr().out
-    assert "何が起きたか: モデルIDは「メーカー/モデル名」の形で指定してください（指定された値: 'deepseek-chat'）。" in out
+    assert ("何が起きたか: モデルIDは「メーカー/モデル名」の形で指定してください"
+            "（指定された値: 'deepseek-chat'）。") in out
     assert "次にやること: 上のメッセージのとおりに値を直して" in out and "予期しない" not in out
 
 
@@ -299,7 +300,7 @@ def test_a_recorded_catalogue_replays_and_answers_offline(server, monkeypatch, t
     replay.recording_path("03_models", in_progress=True).rename(replay.recording_path("03_models"))
 
     monkeypatch.delenv(config.BASE_URL_VAR)
-    monkeypatch.setattr(catalog, "_cache", {})
+    catalog.clear_cache()
     assert catalog.known_model_ids() == [m["id"] for m in recorded]
     replay.start("replay")
     assert catalog.list_models() == recorded
