@@ -4,14 +4,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx2  # openai's HTTP library
+
 from ..catalog import _client  # a plain openai.OpenAI for OpenRouter; KeyProblem when no key is set
 
 CREATE_ARGS = ("model", "messages", "temperature", "max_tokens", "stream")
 
+# openai's defaults wait 600 s for each read and try 3 times: a stalled connection (school Wi-Fi dropping,
+# a stuck provider) would leave a widget silent for half an hour. A stream gets bytes all along (OpenRouter
+# sends keep-alive comments while a model thinks), so the sender gives up after STALL_SECONDS without one;
+# a comparison answer arrives whole, after the model wrote all of it, so it may take longer.
+STALL_SECONDS = {"sender": 20.0, "comparison": 60.0}
+CONNECT_SECONDS = 10.0
+MAX_RETRIES = 1  # one more try after a timeout or a 429/5xx; each wait shows in the widget (retry_notice)
 
-def client() -> Any:
-    """The OpenAI client the widgets send with (looked up on this module, so tests can replace it)."""
-    return _client()
+
+def client(widget: str) -> Any:
+    """The OpenAI client the "sender" or "comparison" widget sends with (its timeouts and retries above)."""
+    stall = STALL_SECONDS[widget]
+    timeout = httpx2.Timeout(stall, connect=min(CONNECT_SECONDS, stall))
+    return _client().with_options(timeout=timeout, max_retries=MAX_RETRIES)
 
 
 def messages(system: str | None, prompt: str) -> list[dict]:

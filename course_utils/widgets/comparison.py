@@ -33,7 +33,7 @@ def ask(model: str, messages: list[dict]) -> ModelAnswer:
 
     started = time.perf_counter()
     try:
-        response = check_completion(calls.client().chat.completions.create(model=model, messages=messages))
+        response = check_completion(calls.client("comparison").chat.completions.create(model=model, messages=messages))
     except Exception as exc:  # one failing model must not stop the others
         return ModelAnswer(model, seconds=time.perf_counter() - started, error=exc)
     return ModelAnswer(model, response.choices[0].message.content or "", time.perf_counter() - started,
@@ -87,7 +87,9 @@ class Comparison(Shown):
                 for future in as_completed(futures):  # widgets are updated from this thread only
                     answer = future.result()
                     self.results[answer.model] = answer
-                    self.answers[answer.model].value = (explain_html(answer.error) if answer.error
+                    self.answers[answer.model].value = (explain_html(
+                        answer.error, widget="comparison", stall_seconds=calls.STALL_SECONDS["comparison"])
+                                                        if answer.error
                                                         else answer_html(answer.text))
         finally:
             self.button.disabled = False

@@ -17,14 +17,20 @@ if TYPE_CHECKING:
 WRONG_MODEL_CASES = ("model_invalid", "free_retired", "no_endpoints")
 
 
-def explain_html(exc: BaseException, model_box: str | None = None) -> str:
-    """The Japanese explanation box; given the sender's モデル value, a wrong model's next step names that box."""
+def explain_html(exc: BaseException, model_box: str | None = None, widget: str | None = None,
+                 stall_seconds: float = 0.0) -> str:
+    """The Japanese explanation box, said for a widget where the lesson's advice does not fit: given the
+    sender's モデル value, a wrong model's next step names that box; a timeout in the "sender" or
+    "comparison" widget is the widget's own (`stall_seconds` without a byte), not a timeout the learner set."""
     from ..errors import close_ids_hint, explain
 
     explanation = explain(exc)
     if model_box is not None and explanation.case in WRONG_MODEL_CASES:
         explanation = dataclasses.replace(
             explanation, next_step=TEXT["fix_model_box"].format(suggestions=close_ids_hint(model_box)))
+    if widget is not None and explanation.case == "client_timeout":
+        explanation = dataclasses.replace(explanation, cause=TEXT["stalled_cause"].format(seconds=round(stall_seconds)),
+                                          next_step=TEXT["stalled_next"][widget])
     return explanation._repr_html_()
 
 

@@ -1,10 +1,16 @@
-"""The prompt sender: system + user prompt, model and settings, 送信; the answer streams in as it arrives."""
+"""The prompt sender: system + user prompt, model and settings, 送信; the answer streams in as it arrives.
+
+送信 starts the request on a background thread, so that the kernel can take the next click: while it
+runs the button reads 止める, and the status line counts the seconds. A stopped run is left to end by
+itself (a stalled read cannot be interrupted from another thread; its timeout ends it) and shows nothing
+more: every update first checks that its run is still the sender's current one.
+"""
 from __future__ import annotations
 
 import html
+import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import course_utils
@@ -14,50 +20,32 @@ from ..error_messages import MESSAGES
 from ..exceptions import InputProblem
 from ..text import WIDGETS as TEXT
 from . import calls
-from .formatting import Shown, answer_html, count, explain_html, money, pre, usage_value
+from .formatting import Shown, answer_html, explain_html, pre
 from .picker import ModelPicker
 from .recorded import Key, example_label, recorded_requests
+from .reply import Reply
 
 if TYPE_CHECKING:
     import ipywidgets
 
+TICK_SECONDS = 1.0  # how often the status line's elapsed seconds are redrawn while waiting
 
-@dataclass
-class Reply:
-    """What came back for one request, gathered chunk by chunk."""
 
-    started: float
-    text: str = ""
-    finish: str | None = None
-    provider: str | None = None
-    usage: Any = None
-    first_seconds: float | None = None
-    seconds: float = 0.0
-    thinking: bool = False
+class Stopped(Exception):
+    """Raised inside a run that 止める ended, to leave its stream."""
 
-    def add(self, part: Any) -> str:
-        """Take one streamed chunk (or a whole response); return its new answer text."""
-        choice = part.choices[0] if part.choices else None
-        message = getattr(choice, "delta", None) or getattr(choice, "message", None)
-        new = getattr(message, "content", None) or ""
-        if new and self.first_seconds is None:
-            self.first_seconds = time.perf_counter() - self.started
-        self.text += new
-        self.thinking = bool(getattr(message, "reasoning", None)) and not self.text
-        self.finish = getattr(choice, "finish_reason", None) or self.finish
-        self.provider = getattr(part, "provider", None) or self.provider
-        self.usage = part.usage or self.usage
-        return new
 
-    def usage_line(self) -> str:
-        """Tokens, finish reason, provider, latency and cost in one line."""
-        finish = TEXT["finish"].get(self.finish or "", self.finish or TEXT["unknown"])
-        latency = TEXT["latency"].format(total=self.seconds, first=self.first_seconds or self.seconds)
-        return TEXT["usage"].format(
-            prompt=count(self.usage, "prompt_tokens"), completion=count(self.usage, "completion_tokens"),
-            total=count(self.usage, "total_tokens"),
-            finish=finish, provider=self.provider or TEXT["unknown"], latency=latency,
-            cost=money(usage_value(self.usage, "cost")))
+class Run:
+    """One press of 送信: when it started, what the status line says, whether 止める ended it."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.phase = TEXT["waiting"]
+        self.stopped = False
+        self.done = threading.Event()
+
+    def seconds(self) -> int:
+        return int(time.perf_counter() - self.started)
 
 
 class PromptSender(Shown):
@@ -78,7 +66,7 @@ class PromptSender(Shown):
                             description=TEXT["model"], layout=w.Layout(width="28em"))
         self.temperature = w.FloatSlider(value=0.7, min=0.0, max=2.0, step=0.1, description=TEXT["temperature"])
         self.max_tokens = w.BoundedIntText(value=512, min=1, max=32_000, step=64, description=TEXT["max_tokens"])
-        self.button = w.Button(description=TEXT["send"], button_style="primary", icon="paper-plane")
+        self.button = w.Button()
         self.code_toggle = w.ToggleButton(description=TEXT["show_code"], icon="code")
         self.answer = w.HTML()
         self.status = w.HTML()
@@ -88,7 +76,11 @@ class PromptSender(Shown):
         self.code.add_class("course-code")
         self.last_body: dict | None = None
         self.updates = 0  # how many times the answer was redrawn while streaming
-        self.button.on_click(lambda _: self.send())
+        self.run: Run | None = None  # the request under way
+        self.worker: threading.Thread | None = None  # the thread of the last 送信 click
+        self._lock = threading.RLock()  # one run's updates, a stop and the next run do not interleave
+        self._ready()
+        self.button.on_click(lambda _: self.click())
         self.code_toggle.observe(lambda _: self._show_code(), names="value")
         if picker is not None:
             picker.observe(lambda model: setattr(self.model, "value", model or self.model.value))
@@ -122,13 +114,44 @@ class PromptSender(Shown):
         return {"model": model, "messages": calls.messages(self.system.value, prompt),
                 "temperature": self.temperature.value, "max_tokens": self.max_tokens.value, "stream": True}
 
+    def click(self) -> None:
+        """What the button does: 送信 starts a request in the background; 止める (while one runs) stops it."""
+        with self._lock:
+            if self.run is not None:
+                self.stop()
+                return
+            run = self.run = Run()
+        self.worker = threading.Thread(target=self._send, args=(run, True), daemon=True)
+        self.worker.start()
+
     def send(self) -> None:
-        """What 送信 does: check the model and prompt, stream the answer into the widget, then show usage."""
+        """Send now and return when the answer is complete (what 送信 does, without the background thread)."""
+        with self._lock:
+            run = self.run = Run()
+        self._send(run, stoppable=False)
+
+    def stop(self) -> None:
+        """What 止める does: end the running request; the widget is ready for the next 送信 at once."""
+        with self._lock:
+            run, self.run = self.run, None
+            if run is None:
+                return
+            run.stopped = True
+            self.status.value = html.escape(TEXT["stopped"].format(seconds=run.seconds()))
+            self._ready()
+
+    def _send(self, run: Run, stoppable: bool) -> None:
+        """Check the model and prompt, stream the answer into the widget, then show usage (or explain)."""
         from ..errors import check_prompt
 
-        self.answer.value, self.updates = "", 0
-        self.status.value = TEXT["waiting"]
-        self.button.disabled = True
+        with self._lock:
+            if self.run is not run:  # 止める came before the thread started
+                return
+            self.answer.value, self.updates = "", 0
+            self.button.description, self.button.icon, self.button.button_style = TEXT["stop"], "stop", "warning"
+            self.button.disabled = not stoppable  # a direct send() holds the kernel: no click would arrive
+        self._render(run)
+        threading.Thread(target=self._tick, args=(run,), daemon=True).start()
         model = self.model.value.strip()
         try:
             if not model:
@@ -137,44 +160,79 @@ class PromptSender(Shown):
             self.last_body = body = self.request_body()
             self._show_code()
             # openai's retry waits (a 429's Retry-After can take up to two minutes) are said in the status line.
-            with retry_notice.shown_by(lambda text: setattr(self.status, "value", html.escape(text))):
-                reply = self._receive(body)
+            with retry_notice.shown_by(lambda text: self._render(run, text)):
+                reply = self._receive(body, run)
             if not reply.text:
-                self.answer.value = pre(TEXT["empty_answer"])
-            self.status.value = html.escape(reply.usage_line())
+                self._update(run, self.answer, pre(TEXT["empty_answer"]))
+            outcome = html.escape(reply.usage_line())
+        except Stopped:
+            return
         except Exception as exc:  # shown in Japanese inside the widget; the widget stays usable
-            self.status.value = explain_html(exc, model_box=model)
+            outcome = explain_html(exc, model_box=model, widget="sender", stall_seconds=calls.STALL_SECONDS["sender"])
         finally:
-            self.button.disabled = False
+            run.done.set()
+        with self._lock:
+            if self.run is run:  # not stopped: a stopped run's late error or answer is not shown
+                self.status.value, self.run = outcome, None
+                self._ready()
 
-    def _receive(self, body: dict) -> Reply:
+    def _receive(self, body: dict, run: Run) -> Reply:
         from ..errors import check_completion, finish_stream
 
         reply = Reply(started=time.perf_counter())
-        result = calls.client().chat.completions.create(**calls.create_kwargs(body))
+        result = calls.client("sender").chat.completions.create(**calls.create_kwargs(body))
         if body.get("stream"):
-            finish_stream(self._show_each(result, reply))  # raises if the stream broke off or ended in an error
+            try:
+                # finish_stream raises if the stream broke off or ended in an error
+                finish_stream(self._show_each(result, reply, run))
+            finally:
+                result.close()  # a stopped stream's connection is not left open
         else:
-            self._show(check_completion(result), reply)
+            self._show(check_completion(result), reply, run)
         reply.seconds = time.perf_counter() - reply.started
         return reply
 
-    def _show_each(self, stream: Iterable[Any], reply: Reply) -> Iterator[Any]:
+    def _show_each(self, stream: Iterable[Any], reply: Reply, run: Run) -> Iterator[Any]:
         pace = config.replay_pace() if course_utils.MODE == "replay" else 0.0
         for chunk in stream:
-            if self._show(chunk, reply):
+            if self._show(chunk, reply, run):
                 time.sleep(pace)
             yield chunk
 
-    def _show(self, part: Any, reply: Reply) -> bool:
+    def _show(self, part: Any, reply: Reply, run: Run) -> bool:
         """Redraw the answer if `part` added text (True), else say the model is thinking if it is."""
         if reply.add(part):
-            self.answer.value, self.updates = answer_html(reply.text), self.updates + 1
-            self.status.value = TEXT["streaming"]
+            self._update(run, self.answer, answer_html(reply.text))
+            self.updates += 1
+            self._render(run, TEXT["streaming"])
             return True
         if reply.thinking:
-            self.status.value = TEXT["thinking"]
+            self._render(run, TEXT["thinking"])
         return False
+
+    def _update(self, run: Run, box: Any, value: str) -> None:
+        """Set `box.value` for `run`, or leave the run (Stopped) if 止める ended it."""
+        with self._lock:
+            if self.run is not run:
+                raise Stopped
+            box.value = value
+
+    def _render(self, run: Run, phase: str | None = None) -> None:
+        """The status line while `run` waits: what it waits for, and the seconds so far (from 1 s on)."""
+        with self._lock:
+            run.phase = phase or run.phase
+            seconds = run.seconds()
+            text = TEXT["elapsed"].format(status=run.phase, seconds=seconds) if seconds else run.phase
+            if self.run is run:
+                self.status.value = html.escape(text)
+
+    def _tick(self, run: Run) -> None:
+        while not run.done.wait(TICK_SECONDS):
+            self._render(run)
+
+    def _ready(self) -> None:
+        self.button.description, self.button.icon, self.button.button_style = TEXT["send"], "paper-plane", "primary"
+        self.button.disabled = False
 
     def code_text(self) -> str:
         """Plain `openai` code for the last request (or the current settings before the first send)."""

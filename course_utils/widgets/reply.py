@@ -1,0 +1,47 @@
+"""What came back for one prompt-sender request, gathered chunk by chunk, and its one-line summary."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..text import WIDGETS as TEXT
+from .formatting import count, money, usage_value
+
+
+@dataclass
+class Reply:
+    """What came back for one request, gathered chunk by chunk."""
+
+    started: float
+    text: str = ""
+    finish: str | None = None
+    provider: str | None = None
+    usage: Any = None
+    first_seconds: float | None = None
+    seconds: float = 0.0
+    thinking: bool = False
+
+    def add(self, part: Any) -> str:
+        """Take one streamed chunk (or a whole response); return its new answer text."""
+        choice = part.choices[0] if part.choices else None
+        message = getattr(choice, "delta", None) or getattr(choice, "message", None)
+        new = getattr(message, "content", None) or ""
+        if new and self.first_seconds is None:
+            self.first_seconds = time.perf_counter() - self.started
+        self.text += new
+        self.thinking = bool(getattr(message, "reasoning", None)) and not self.text
+        self.finish = getattr(choice, "finish_reason", None) or self.finish
+        self.provider = getattr(part, "provider", None) or self.provider
+        self.usage = part.usage or self.usage
+        return new
+
+    def usage_line(self) -> str:
+        """Tokens, finish reason, provider, latency and cost in one line."""
+        finish = TEXT["finish"].get(self.finish or "", self.finish or TEXT["unknown"])
+        latency = TEXT["latency"].format(total=self.seconds, first=self.first_seconds or self.seconds)
+        return TEXT["usage"].format(
+            prompt=count(self.usage, "prompt_tokens"), completion=count(self.usage, "completion_tokens"),
+            total=count(self.usage, "total_tokens"),
+            finish=finish, provider=self.provider or TEXT["unknown"], latency=latency,
+            cost=money(usage_value(self.usage, "cost")))
