@@ -87,7 +87,7 @@ def withdraw_stand_ins() -> None:
     """Remove what an earlier setup() set only for its own mode (placeholder, Colab key); restore a hidden key."""
     global _hidden
     # The placeholder whoever set it: a kernel inherits it from a process that ran setup() (record, tests).
-    if os.environ.get(KEY_VAR) == REPLAY_PLACEHOLDER or origin(KEY_VAR) == COLAB:
+    if os.environ.get(KEY_VAR) == REPLAY_PLACEHOLDER:
         _remove(KEY_VAR)
     if _hidden is not None:
         value, source = _hidden
@@ -96,6 +96,8 @@ def withdraw_stand_ins() -> None:
             os.environ[KEY_VAR] = value
             if source is not None:
                 _written[KEY_VAR] = (source, value)
+    if origin(KEY_VAR) == COLAB:  # asked again: the learner may have changed or unshared the secret
+        _remove(KEY_VAR)
 
 
 def apply_dotenv() -> str | None:

@@ -4,6 +4,8 @@ editors (Shift-JIS, UTF-16)."""
 from __future__ import annotations
 
 import os
+import sys
+import types
 from pathlib import Path
 
 import nbformat
@@ -92,6 +94,17 @@ def test_an_unsendable_key_set_outside_the_course_is_still_reported_on_every_set
     out = capsys.readouterr().out
     assert out.count("APIキー: 形式に問題あり（環境変数）") == 2 and "全角文字" in out
     assert keys.find_api_key().problem.code == "non_ascii" and os.environ[KEY_VAR] == FULL_WIDTH_KEY
+
+
+def test_an_unsendable_colab_secret_is_named_as_the_secret_on_every_setup(clean_env, monkeypatch, capsys):
+    colab = types.ModuleType("google.colab")
+    colab.userdata = types.SimpleNamespace(get=lambda name: FULL_WIDTH_KEY)
+    monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    course_utils.setup()
+    course_utils.setup()
+    assert capsys.readouterr().out.count("APIキー: 形式に問題あり（Colab のシークレット）") == 2
+    assert os.environ[KEY_VAR] == environment.REPLAY_PLACEHOLDER
 
 
 def test_lesson_04_runs_on_with_the_document_placeholder_in_dotenv(tmp_path):
