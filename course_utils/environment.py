@@ -4,13 +4,15 @@ What the course writes, and when:
 - `apply_dotenv()` (every `setup()`): the variables of the nearest `.env` (searched from the working directory
   upwards). It runs again on every `setup()`, so a learner who fixes `.env` re-runs the first cell, not the
   kernel: a variable the course took from `.env` follows the file (changed or removed with its line).
+  UTF-8 is expected; a file Windows editors saved as Shift-JIS or UTF-16 is read too, with a note for the banner.
 - `set_key(key, origin)`: the key from Colab's secrets or from `ask_api_key()`'s getpass prompt, so that the
   document's `os.getenv("OPENROUTER_API_KEY")` finds it.
 - `use_replay_placeholder()` (`setup()` in replay mode): `REPLAY_PLACEHOLDER` when there is no key, or when
   the key cannot even be put into an HTTP header (full-width characters, the document's Japanese placeholder):
   the document's plain code then runs against the recordings. Replay sends nothing anywhere.
-- `withdraw_stand_ins()` (before every key lookup): removes the placeholder and the Colab key again and puts
-  back a value the placeholder stood in for, so that each lookup sees what the learner set.
+- `withdraw_stand_ins()` (before every key lookup): removes the placeholder (whoever set it: a kernel inherits
+  it from the process that started it) and the Colab key, and puts back a value the placeholder stood in for,
+  so that each lookup sees what the learner set.
 
 Values set outside the course (the shell, Jupyter's environment, a test) always win: `.env` never replaces
 them and nothing here removes them. The one exception is a key that cannot be sent, hidden behind the
