@@ -31,7 +31,6 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from unittest.mock import patch
 
 from . import text
 from .config import KEY_VAR
@@ -169,6 +168,8 @@ def patched(**values: str | None) -> Iterator[None]:
     Child processes started inside (notebook kernels) inherit the values.
     """
     global _hidden
+    from unittest.mock import patch  # here: it imports asyncio, too slow for `import course_utils`
+
     saved = dict(_written), _hidden
     with patch.dict(os.environ):
         for name, value in values.items():
