@@ -1,8 +1,10 @@
-"""Command line for instructors: `python -m course_utils record | doctor | solutions`."""
+"""Command line for instructors: `python -m course_utils record | doctor | solutions | class-keys`."""
 from __future__ import annotations
 
 import argparse
 import sys
+
+from .class_keys import cli as class_keys
 
 HELP = {
     "description": "OpenRouter講座の講師用コマンド",
@@ -42,7 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     doc.add_argument("--offline", action="store_true", help=HELP["offline"])
     sol = sub.add_parser("solutions", help=HELP["solutions"])
     sol.add_argument("ids", nargs="*", help=HELP["ids"])
+    class_keys.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "class-keys":
+        return class_keys.run(args)
     if args.command == "record":
         from .record import main as record
 

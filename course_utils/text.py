@@ -636,3 +636,153 @@ CHARTS = {
 # -- instructor commands: doctor, record, CLI (doctor.py, record.py, __main__.py) ---------------------------
 
 # -- class keys (class_keys/) -----------------------------------------------------------------------------
+
+# `python -m course_utils class-keys ...`, the printable slips, and the class profile's banner notes (models.py).
+CLASS_KEYS = {
+    # the class profile (COURSE_PROFILE), for the banner
+    "profile_live": "クラス用の設定（COURSE_PROFILE={profile}）: 教材で「無料モデル」と呼んでいる MODELS.free などは、"
+                    "安い有料モデル（{free} など）に置き換わっています。ふつうの長さの質問で1回0.1円未満の費用がかかり、"
+                    "クラスキーの上限から引かれます。教材に「無料」「費用は0」とあっても、この授業では少額かかります。",
+    "profile_not_live": "COURSE_PROFILE={profile} はライブモード用の設定です。このモードでは、収録してある標準のモデル"
+                        "（無料モデル）を使います。",
+    "profile_unknown": "COURSE_PROFILE={value!r} は使えない値です（{names} のどれかを指定します）。標準のモデルを使います。",
+    # the Management key and the API's errors
+    "no_management_key": "Management キーが設定されていません。https://openrouter.ai/settings/management-keys で "
+                         "Management キーを作り、講師のパソコンの .env に「OPENROUTER_MANAGEMENT_KEY=（キー）」と書くか、"
+                         "環境変数 OPENROUTER_MANAGEMENT_KEY に設定してください。Management キーはふつうのAPIキーとは別のもので、"
+                         "学習者が読める場所（ハブの共有フォルダなど）には決して置かないでください。"
+                         "（--dry-run の試算だけなら、キーなしで実行できます）",
+    "http": {
+        400: "OpenRouter がリクエストを受け付けませんでした（400: {detail}）。指定した値を確かめてください。",
+        401: "Management キーが受け付けられませんでした（401: {detail}）。{var} のキーが間違っているか、"
+             "取り消されています。https://openrouter.ai/settings/management-keys でキーを確かめ（必要なら作り直し）、"
+             ".env の {var}= の後ろに貼り付け直してください。",
+        403: "このキーにはキーを管理する権限がありません（403: {detail}）。{var} に入っているのは、"
+             "ふつうのAPIキー（Keys ページで作るキー）のようです。キーの作成や削除には、"
+             "https://openrouter.ai/settings/management-keys で作る Management キーが必要です。",
+        404: "OpenRouter に見つかりませんでした（404: {detail}）。すでに削除されたキーかもしれません。"
+             "class-keys usage で今あるキーを確かめてください。",
+        429: "リクエストが多すぎるため、OpenRouter が一時的に受け付けていません（429: {detail}）。"
+             "1分ほど待ってから、もう一度実行してください。",
+        "5xx": "OpenRouter 側のエラーです（{status}: {detail}）。しばらく待ってから、もう一度実行してください。",
+        "other": "OpenRouter がエラーを返しました（{status}: {detail}）。",
+    },
+    "unreachable": "{url} に接続できませんでした（{error}）。インターネット接続と OPENROUTER_BASE_URL の設定を確かめてください。",
+    "not_json": "OpenRouter の応答を読み取れませんでした（{status}）。しばらく待ってから、もう一度実行してください。",
+    # checking the command line
+    "bad_date": "日付は YYYY-MM-DD の形で指定してください（指定された値: {value}）。",
+    "bad_count": "--count は 1 から 500 までの数にしてください。",
+    "bad_limit": "--limit は 0 より大きい金額（ドル）にしてください（例: --limit 1）。",
+    "bad_expires": "--expires の日付 {date} は過去の日付です。今日以降の日付にしてください。",
+    "bad_prefix": "--prefix {prefix!r} は使えません。半角英数字と「_」「-」だけで、32文字までにしてください（例: class2026a）。",
+    "out_not_dir": "{path} はフォルダではありません。キーを保存するフォルダを --out に指定してください。",
+    "out_in_git": "{path} は git で管理しているフォルダの中にあり、.gitignore で除外されていません。"
+                  "キーをコミットしてしまわないよう、講座のリポジトリの外のフォルダ（例: ~/class-keys）を --out に指定してください。",
+    "unknown_models": "次のモデルIDはモデル一覧にありません: {models}。つづりを確かめてください"
+                      "（--models course で講座のクラス用のモデルを指定できます）。",
+    # confirmation and progress
+    "confirm": "{question} [y/N]: ",
+    "confirm_create": "{count}本のキーを作成します。よろしいですか？",
+    "confirm_delete": "{prefix} のキー {count}本を削除します。削除したキーは元に戻せず、学習者はそのキーを使えなくなります。"
+                      "よろしいですか？",
+    "no_tty": "確認が必要ですが、入力できる端末がありません（パイプや自動実行から呼ばれています）。"
+              "内容を確かめたうえで、--yes を付けて実行してください。何も変更していません。",
+    "cancelled": "中止しました。何も変更していません。",
+    "unit": "本",
+    "progress_create": "キーを作成中",
+    "progress": {"disable": "無効にしています", "enable": "有効にしています", "delete": "削除しています"},
+    # create
+    "plan": "作成する内容: 「{prefix}-番号」のキー {count}本（番号は01から。同じ名前のキーがあれば続きから）。"
+            "1本あたりの上限 {limit}（{reset}）、有効期限 {expiry}、保存先 {out}",
+    "plan_guardrail": "ガードレール「{name}」を全員のキーに割り当てます。使えるモデル: {models}",
+    "plan_no_training": "プロンプトを学習に使う・公開するプロバイダは使いません（--no-training）。",
+    "any_model": "制限なし",
+    "no_expiry": "なし",
+    "expiry_shown": "{date} 23:59（日本時間）まで",
+    "reset_words": {"daily": "毎日リセット", "weekly": "毎週リセット", "monthly": "毎月リセット", "": "リセットなし"},
+    "guardrail_reused": "既にあるガードレール「{name}」を使います。",
+    "dry_run_done": "（--dry-run のため、何も作成していません）",
+    "created": "{count}本のキーを作成しました。キーの一覧: {csv}　配布用の紙: {slips}"
+               "（どちらも本人だけが読めるファイルです。キーは画面には表示しません）",
+    "partial": "{total}本のうち {done}本を作成したところで、{name} の作成に失敗しました: {error}\n"
+               "作成済みの {done}本は keys.csv に保存してあります。残りの {rest}本は、同じコマンドを --count {rest} にして"
+               "実行すると、続きの番号で作成され、同じ keys.csv に追加されます。",
+    "assign_failed": "作成したキーをガードレール「{name}」に割り当てられませんでした: {error}\n"
+                     "今のキーはモデルの制限なしで使えます。OpenRouter の Guardrails ページで割り当てるか、"
+                     "class-keys disable で止めてください。",
+    # the dry run's cost arithmetic
+    "prices_live": "料金は OpenRouter のモデル一覧の今の値",
+    "prices_recorded": "OpenRouter に接続できなかったため、料金は収録したモデル一覧（{date} 時点）の値",
+    "prices_none": "モデル一覧を読めなかったため、料金は0として計算",
+    "cost_title": "【費用の試算】収録どおりに各回のセルを1回ずつ実行した場合。「無料」の役のモデルは {free} で計算"
+                  "（{source}）",
+    "cost_header": "回 ｜ 呼び出し ｜ トークン（入力 / 出力） ｜ 1人あたり ｜ クラス全員",
+    "cost_row": "{lesson} ｜ {calls}回 ｜ {prompt} / {completion} ｜ {one} ｜ {all}",
+    "cost_total": "合計 ｜ {calls}回 ｜ ｜ {one} ｜ {all}（{students}人）",
+    "cost_formula": "計算: {students}人 × 各回の呼び出し（合計{calls}回）× 各モデルの料金 ＝ 1人 {one}、クラス全員 {all}",
+    "cost_vs_limit": "1人の上限 {limit}（{period}）に対して、教材1周は {one} です。上限まで約 {rounds} 周分使えます"
+                     "（学習者が質問を変えて試すと、そのぶん増えます）。",
+    "cost_cap": "費用の最大: {students}人 × 上限 {limit} ＝ {cap}（{period}。上限に達したキーはそれ以上使えません）",
+    # usage, disable / enable / delete, doctor
+    "usage_columns": ("名前", "今日", "この期間", "上限", "残り", "状態", "有効期限（日本時間）"),
+    "period_words": {"daily": "今日", "weekly": "今週", "monthly": "今月", "": "累計"},
+    "state": {"active": "有効", "disabled": "無効", "expired": "期限切れ"},
+    "no_limit": "上限なし",
+    "chart_title": "この期間に上限のどこまで使ったか（キーの本数）:",
+    "chart_buckets": ("25%未満", "25〜50%", "50〜80%", "80〜100%", "使い切り"),
+    "usage_total": "合計 {count}本、今日の利用額 {today}",
+    "no_keys": "名前が「{prefix}-番号」のキーは見つかりませんでした。",
+    "done": {"disable": "{prefix} のキー {count}本を無効にしました（学習者の呼び出しは 401 エラーになります。"
+                        "class-keys enable で戻せます）。",
+             "enable": "{prefix} のキー {count}本を有効にしました。",
+             "delete": "{prefix} のキー {count}本を削除しました。"},
+    "failed_one": "失敗: {line}",
+    "guardrail_deleted": "ガードレール「{name}」も削除しました。",
+    "guardrail_left": "ガードレール「{name}」は削除できませんでした: {error}",
+    "doctor_line": "クラスキー「{prefix}」: {count}本（無効 {disabled}本、上限の8割以上を使用 {near}本、"
+                   "7日以内に期限切れ {soon}本、期限切れ {expired}本）",
+    "doctor_none": "Management キーのアカウントに、クラスキー（名前が「名前-番号」のキー）はありません。",
+    # the printable slips (HTML: the steps may hold <code>)
+    "slip_title": "OpenRouter 講座　あなた専用の APIキー",
+    "slip_name_label": "キーの名前",
+    "slip_key_label": "あなたの APIキー（使われている文字は 0〜9 と a〜f だけです。o や l はありません）",
+    "slip_steps_title": "使えるようにする3つの手順",
+    "slip_steps": (
+        "JupyterLab で、講座のフォルダにある <code>.env</code> を開きます。ない場合は、メニューの File → New → Terminal で"
+        "ターミナルを開き、<code>cp .env.example .env</code> を実行してから開きます。",
+        "<code>OPENROUTER_API_KEY=</code> の後ろに上のキーを書き（引用符や空白は不要です）、次の行に "
+        "<code>COURSE_PROFILE=class</code> と書いて保存します。",
+        "ノートブックの最初のセル <code>course_utils.setup()</code> をもう一度実行します。"
+        "「ライブモード」と「クラス用の設定」と表示されれば準備完了です。",
+    ),
+    "slip_hub": "JupyterHub で .env を使わないように言われたときは、ノートブックのセルで "
+                "<code>course_utils.ask_api_key()</code> を実行し、出てきた欄にキーを入力して Enter を押します"
+                "（画面には表示されません。カーネルを再起動したら、もう一度入力します）。",
+    "slip_limit": "このキーで使える金額は {limit} ドルまでです（{reset}）。使い切ると、このキーでの呼び出しは"
+                  "エラー（402）になります。そのときは講師に知らせてください。",
+    "slip_reset": {"daily": "毎日、日本時間の9時に0から数え直します", "weekly": "毎週月曜日、日本時間の9時に0から数え直します",
+                   "monthly": "毎月1日、日本時間の9時に0から数え直します", "": "数え直しはなく、授業全体での合計です"},
+    "slip_expiry": "有効期限: {expiry}。それを過ぎると、このキーは使えなくなります。",
+    "slip_no_expiry": "有効期限はありません。授業が終わったら、講師が無効にします。",
+    "slip_personal": "このキーはあなた専用です。ほかの人に見せたり、ノートブックのセル・チャット・GitHub などに"
+                     "貼ったりしないでください。使った分は講師のアカウントに請求されます。",
+    # the command line's help
+    "help": {
+        "class_keys": "クラスの学習者全員に、上限と有効期限つきのAPIキーを1本ずつ作ります（OpenRouter の Management キーを使います）",
+        "create": "キーを作成し、キーの一覧 keys.csv と配布用の紙 slips.html を保存します",
+        "count": "作るキーの本数（学習者の人数）",
+        "limit": "1本あたりの利用額の上限（ドル）",
+        "reset": "上限のリセット（daily / weekly / monthly。省略するとリセットなし）",
+        "expires": "有効期限の日付 YYYY-MM-DD（その日の 23:59 日本時間まで）",
+        "prefix": "キーの名前の先頭（<prefix>-01, <prefix>-02, … になります。既定: class）",
+        "models": "使えるモデルを制限するガードレール: course（講座のクラス用のモデル）か、モデルIDのカンマ区切り",
+        "no_training": "プロンプトを学習に使う・公開するプロバイダを使わせない（ガードレールに設定します）",
+        "out": "keys.csv と slips.html を保存するフォルダ（リポジトリの外。本人だけが読めるように作ります）",
+        "dry_run": "作成せずに、作る内容と費用の試算だけを表示します（Management キーは不要です）",
+        "yes": "確認の質問に「はい」と答えたことにします",
+        "usage": "クラスのキーごとに、利用額・上限・残り・状態・有効期限を表示します",
+        "disable": "プレフィックスのキーをすべて無効にします（授業の後など。enable で戻せます）",
+        "enable": "無効にしたキーをまた有効にします",
+        "delete": "プレフィックスのキーをすべて削除します（元に戻せません）",
+    },
+}

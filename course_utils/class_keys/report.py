@@ -1,0 +1,128 @@
+"""`class-keys usage`: a table of the class keys and a small text chart; `doctor_lines()` for doctor."""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from .. import text
+from .api import ManagementClient, ManagementError, management_key
+from .costs import usd
+from .create import JST
+from .terminal import say
+
+T = text.CLASS_KEYS
+PERIOD_FIELD = {"daily": "usage_daily", "weekly": "usage_weekly", "monthly": "usage_monthly"}
+NEAR_LIMIT = 0.8  # doctor: a key that used 80% of its limit is "near its limit"
+SOON = timedelta(days=7)
+BUCKETS = (0.25, 0.5, NEAR_LIMIT, 1.0)
+
+
+def is_class_key(name: str, prefix: str | None = None) -> bool:
+    """Whether `name` is `<prefix>-NN` (any prefix when None)."""
+    head, _, tail = name.rpartition("-")
+    return bool(head) and tail.isdigit() and (prefix is None or head == prefix)
+
+
+def _expires(key: dict) -> datetime | None:
+    value = key.get("expires_at")
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def _state(key: dict, now: datetime) -> str:
+    expires = _expires(key)
+    if expires is not None and expires <= now:
+        return T["state"]["expired"]
+    return T["state"]["disabled" if key["disabled"] else "active"]
+
+
+def _share(key: dict) -> float | None:
+    """Usage of the current period / limit, or None without a limit."""
+    if not key.get("limit"):
+        return None
+    return float(key[PERIOD_FIELD.get(key.get("limit_reset") or "", "usage")]) / float(key["limit"])
+
+
+def _bucket(share: float) -> int:
+    """Which of the chart's bars a key's share of its limit falls in: <25%, <50%, <80%, <100%, used up."""
+    return next((i for i, bound in enumerate(BUCKETS) if share < bound), len(BUCKETS))
+
+
+def _width(cell: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows]
+
+
+def usage_lines(keys: list[dict], now: datetime) -> list[str]:
+    """The usage table (today, this period, limit, remaining, state, expiry) and a bar per key."""
+    rows = [list(T["usage_columns"])]
+    for key in keys:
+        period = T["period_words"].get(key.get("limit_reset") or "", T["period_words"][""])
+        expires = _expires(key)
+        rows.append([key["name"], usd(key["usage_daily"]),
+                     f"{usd(key[PERIOD_FIELD.get(key.get('limit_reset') or '', 'usage')])}（{period}）",
+                     usd(key["limit"]) if key.get("limit") is not None else T["no_limit"],
+                     usd(key["limit_remaining"]) if key.get("limit_remaining") is not None else T["no_limit"],
+                     _state(key, now),
+                     expires.astimezone(JST).strftime("%Y-%m-%d %H:%M") if expires else T["no_expiry"]])
+    lines = _table(rows) + ["", T["chart_title"]]
+    shares = [_share(key) for key in keys]
+    widest = max(_width(label) for label in T["chart_buckets"])
+    for i, label in enumerate(T["chart_buckets"]):
+        count = sum(share is not None and _bucket(share) == i for share in shares)
+        lines.append(f"{label}{' ' * (widest - _width(label))} {'█' * count} {count}")
+    total = sum(float(key["usage_daily"]) for key in keys)
+    lines.append(T["usage_total"].format(count=len(keys), today=usd(total)))
+    return lines
+
+
+def run(client: ManagementClient, prefix: str | None, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> int:
+    """The `usage` command; returns the exit status."""
+    try:
+        keys = [k for k in client.list_keys() if is_class_key(k["name"], prefix)]
+    except ManagementError as exc:
+        say(str(exc))
+        return 1
+    if not keys:
+        say(T["no_keys"].format(prefix=prefix or "*"))
+        return 1
+    keys.sort(key=lambda k: k["name"])
+    for line in usage_lines(keys, now()):
+        say(line)
+    return 0
+
+
+def summary_lines(keys: list[dict], now: datetime) -> list[str]:
+    """One Japanese line per class (prefix): how many keys, disabled, near their limit, expiring, expired."""
+    classes: dict[str, list[dict]] = {}
+    for key in keys:
+        if is_class_key(key["name"]):
+            classes.setdefault(key["name"].rpartition("-")[0], []).append(key)
+    lines = []
+    for prefix, members in sorted(classes.items()):
+        expiry = [_expires(k) for k in members]
+        lines.append(T["doctor_line"].format(
+            prefix=prefix, count=len(members), disabled=sum(bool(k["disabled"]) for k in members),
+            near=sum((_share(k) or 0) >= NEAR_LIMIT for k in members),
+            soon=sum(e is not None and now < e <= now + SOON for e in expiry),
+            expired=sum(e is not None and e <= now for e in expiry)))
+    return lines or [T["doctor_none"]]
+
+
+def doctor_lines() -> list[str]:
+    """For `doctor`: the class keys' summary when OPENROUTER_MANAGEMENT_KEY is set, else nothing."""
+    key = management_key()
+    if key is None:
+        return []
+    client = ManagementClient(key)
+    try:
+        return summary_lines(client.list_keys(), datetime.now(UTC))
+    except ManagementError as exc:
+        return [str(exc)]
+    finally:
+        client.close()
