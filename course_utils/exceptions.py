@@ -1,58 +1,16 @@
-"""Exceptions raised by course_utils itself; each carries what a Japanese explanation needs."""
+"""Temporary alias of course_errors (the module's old name) until every import uses the new one."""
 from __future__ import annotations
 
+from .course_errors import (
+                            CompletionFailed,
+                            CourseError,
+                            InputProblem,
+                            KeyProblem,
+                            NotRecordedError,
+                            RecordWithoutKeyError,
+                            StreamIncomplete,
+                            UnexpectedResponse,
+)
 
-class CourseError(Exception):
-    """Base class: a problem course_utils detected before or instead of an API call."""
-
-
-class KeyProblem(CourseError):
-    """The API key is missing or malformed. `code` names the case (see keys.KEY_MESSAGES)."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-class RecordWithoutKeyError(CourseError):
-    """COURSE_MODE=record was asked for, but no usable key is set."""
-
-
-class NotRecordedError(CourseError):
-    """Replay mode: this request has no recording (the prompt or model was changed)."""
-
-    def __init__(self, message: str, method: str, path: str, model: str | None, prompt: str | None,
-                 recorded: list[tuple[str, str]]):
-        super().__init__(message)
-        self.method = method
-        self.path = path
-        self.model = model
-        self.prompt = prompt
-        self.recorded = recorded  # (model, prompt) pairs that do have recordings
-
-
-class InputProblem(CourseError, ValueError):
-    """A value the learner passed cannot be used as it is (an empty prompt, a prompt longer than the model's
-    context, a malformed model id, ...). `code` names the case. A ValueError too, which it is."""
-
-    def __init__(self, code: str, message: str, **info: str):
-        super().__init__(message)
-        self.code = code
-        self.info = info  # values for the Japanese explanation (model, context, estimate)
-
-
-class StreamIncomplete(CourseError):
-    """A streamed answer ended without any finish_reason: it was cut off."""
-
-    def __init__(self, message: str, partial_text: str):
-        super().__init__(message)
-        self.partial_text = partial_text
-
-
-class CompletionFailed(CourseError):
-    """HTTP 200, but a choice ended with finish_reason "error" (`error` holds OpenRouter's error object)."""
-
-    def __init__(self, message: str, error: dict | None):
-        super().__init__(message)
-        self.error = error or {}
+__all__ = ["CompletionFailed", "CourseError", "InputProblem", "KeyProblem", "NotRecordedError",
+           "RecordWithoutKeyError", "StreamIncomplete", "UnexpectedResponse"]

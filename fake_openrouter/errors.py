@@ -4,6 +4,11 @@ A sample's file name starts with the HTTP status to answer with. Samples that na
 rewritten to name the model of the request, and rate-limit samples get reset times that match the
 request's `created`, so the body reads as if it had happened to this request. The per-day 429 keeps
 its account's limit: 50 free-model requests a day, for an account that never bought credits.
+
+Model-availability samples carry OpenRouter's `error.availability` object (documented since 2026-08-19;
+authored here on the captured bodies, which predate it): `code`, `retryable`, `retry_after`,
+`requested_models`, `fallback_models`, `docs_url`. A `:free` sample model's paid id (in `fallback_models`)
+becomes the request's paid id too.
 """
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ _SAMPLE_MODELS = {
     "403-moderation": ("meta-llama/llama-3.3-8b-instruct:free", None),
     "404-no-endpoints": ("meta-llama/llama-3.2-1b-instruct:free", None),
     "429-free-per-minute": ("qwen/qwen3-coder:free", "qwen/qwen3-coder-480b-a35b-07-25"),
+    "429-capacity-exhausted": ("anthropic/claude-sonnet-4.5", None),
+    "503-service-unavailable": ("openai/gpt-4o-mini", None),
 }
 _MINUTE = 60
 
@@ -45,6 +52,8 @@ def error_body(name: str, model: str | None = None, permaslug: str | None = None
         if sample_permaslug:
             text = text.replace(sample_permaslug, permaslug or model)
         text = text.replace(sample_model, model)
+        if sample_model.endswith(":free"):
+            text = text.replace(f'"{sample_model.removesuffix(":free")}"', f'"{model.removesuffix(":free")}"')
     return json.loads(text)
 
 

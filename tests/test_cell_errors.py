@@ -11,7 +11,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course_utils.error_messages import HEADINGS, UNCAUGHT_LINE
+from course_utils.text import ERROR_HEADINGS as HEADINGS
+from course_utils.text import UNCAUGHT_LINE
 from tests.conftest import FAKE_KEY
 
 ERRORS = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data" / "errors"
@@ -19,7 +20,8 @@ SETUP = "import course_utils; course_utils.setup(quiet=True)"
 PLAIN_CALL = """import os
 from openai import OpenAI
 client = OpenAI(base_url=course_utils.BASE_URL, api_key=os.getenv("OPENROUTER_API_KEY"), max_retries=0)
-client.chat.completions.create(model="google/gemma-4-31b-it:free", messages=[{"role": "user", "content": "こんにちは"}])"""
+client.chat.completions.create(model="google/gemma-4-31b-it:free",
+                               messages=[{"role": "user", "content": "こんにちは"}])"""
 OTHER_ERRORS = ["1/0", "def broken(:\n    pass", "import json\njson.loads('{')"]
 
 
@@ -68,10 +70,27 @@ def test_live_api_error_in_a_plain_cell_is_explained(httpserver, monkeypatch, st
     assert FAKE_KEY not in _text(cells[2]) and FAKE_KEY not in str(_errors(cells[2]))
 
 
+def test_a_key_in_an_error_is_neither_shown_nor_saved(httpserver, monkeypatch):
+    """A proxy that echoes the key into its error: the box, the saved evalue, %tb and the exception are clean."""
+    httpserver.expect_request("/api/v1/chat/completions", method="POST").respond_with_json(
+        {"error": {"message": f"Invalid key {FAKE_KEY} for this proxy", "code": 401}}, status=401)
+    monkeypatch.delenv("COURSE_MODE")
+    monkeypatch.setenv("OPENROUTER_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("OPENROUTER_BASE_URL", httpserver.url_for("/api/v1"))
+    cells = _run(SETUP, PLAIN_CALL, "%tb", "import sys; print(repr(sys.last_value), sys.last_value.body)",
+                 "raise ValueError('echoed: ' + os.environ['OPENROUTER_API_KEY'])", "%tb")
+    _explained_not_dumped(cells[1], "AuthenticationError", "APIキー")
+    assert len(_errors(cells[2])[0].traceback) > 1 and "[REDACTED]" in str(cells[2].outputs)
+    assert "[REDACTED]" in _text(cells[3])
+    assert _errors(cells[4])[0].evalue == "echoed: [REDACTED]"  # not a course error: shown as usual, but clean
+    saved = nbformat.writes(nbformat.v4.new_notebook(cells=cells))
+    assert FAKE_KEY not in saved and FAKE_KEY[len("sk-or-v1-"):][:16] not in saved
+
+
 def test_other_errors_look_exactly_as_without_the_course():
     with_course = _run(SETUP, *OTHER_ERRORS)[1:]
     without = _run("pass", *OTHER_ERRORS)[1:]
-    for course_cell, plain_cell in zip(with_course, without):
+    for course_cell, plain_cell in zip(with_course, without, strict=True):
         assert [(e.ename, e.traceback) for e in _errors(course_cell)] == \
                [(e.ename, e.traceback) for e in _errors(plain_cell)]
         assert _errors(course_cell) and HEADINGS["title"] not in _text(course_cell)

@@ -13,9 +13,7 @@ from __future__ import annotations
 import json
 import re
 import socket
-import sys
 import time
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,13 +23,21 @@ import pytest
 from openai import OpenAI
 from werkzeug import Response
 
-from course_utils import errors
-from course_utils.error_messages import MESSAGES
-from course_utils.errors import Explanation, check_completion, check_prompt, explain, finish_stream, kindly
-from course_utils.exceptions import (CompletionFailed, InputProblem, KeyProblem, NotRecordedError,
-                                     RecordWithoutKeyError, StreamIncomplete)
+from course_utils import catalog, error_box
+from course_utils.course_errors import (
+    CompletionFailed,
+    InputProblem,
+    KeyProblem,
+    NotRecordedError,
+    RecordWithoutKeyError,
+    StreamIncomplete,
+)
+from course_utils.error_box import Explanation, explain, kindly
+from course_utils.guards import check_completion, check_prompt, finish_stream
 from course_utils.keys import validate_key
 from course_utils.replay import NOT_RECORDED_MESSAGE
+from course_utils.text import ERRORS
+from fake_openrouter.errors import error_body, status_of
 
 DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
 CHAT = "/api/v1/chat/completions"
@@ -48,13 +54,17 @@ class Served:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def sample(cls, name: str, **headers: str) -> "Served":
-        return cls(int(name.split("-")[0]), json.loads((DATA / "errors" / name).read_text(encoding="utf-8")),
-                   headers)
+    def sample(cls, name: str, prose_only: bool = False, model: str | None = MODEL, **headers: str) -> Served:
+        """The example server's sample naming `model` (None: the captured one); `prose_only`: the body as it
+        was before OpenRouter added `availability`."""
+        body = error_body(name.removesuffix(".json"), model)
+        if prose_only:
+            del body["error"]["availability"]
+        return cls(status_of(name), body, headers)
 
     @classmethod
     def built(cls, status: int, message: str, headers: dict[str, str] | None = None,
-              **metadata: object) -> "Served":
+              **metadata: object) -> Served:
         error: dict = {"message": message, "code": status}
         if metadata:
             error["metadata"] = metadata
@@ -69,6 +79,15 @@ def serve(httpserver, served: Served) -> None:
 @pytest.fixture
 def client(httpserver, fake_key) -> OpenAI:
     return OpenAI(base_url=httpserver.url_for("/api/v1"), api_key=fake_key, max_retries=0)
+
+
+def unreadable(*args):
+    raise OSError("the catalogue cannot be read")
+
+
+def catalogue_lists(monkeypatch, ids: list[str] | None) -> None:
+    """The offline catalogue lists `ids` (None: it cannot be read)."""
+    monkeypatch.setattr(catalog, "known_model_ids", unreadable if ids is None else lambda: ids)
 
 
 def failed_call(client: OpenAI, **kwargs) -> Explanation:
@@ -120,18 +139,31 @@ STATUS_CASES = [
     pytest.param(Served.sample("403-guardrail.json"), "guardrail", ["ガードレール", "講師"], id="403-guardrail"),
     pytest.param(Served.built(403, "Only management keys can perform this operation"), "forbidden",
                  ["管理用キー"], id="403-management-built"),
-    pytest.param(Served.sample("400-invalid-model.json"), "model_invalid",
+    pytest.param(Served.sample("400-invalid-model.json", model=None), "model_invalid",
                  ["nonexistent/not-a-model:free", "https://openrouter.ai/models", "model_name"],
                  id="400-invalid-model"),
     pytest.param(Served.sample("400-missing-messages.json"), "bad_request", ["messages=", "Input required"],
                  id="400-missing-messages"),
     pytest.param(Served.built(400, "This endpoint's maximum context length is 8192 tokens. However, you requested "
                                    "about 12000 tokens (4000 of text input, 8000 in the output)."),
-                 "context_exceeded", ["max_tokens", "コンテキスト長"], id="400-context-built"),
+                 "context_exceeded", [MODEL, "コンテキスト長：8192 トークン", "max_tokens"], id="400-context-built"),
+    pytest.param(Served.built(400, "Provider returned error", provider_name="DeepInfra", raw=json.dumps(
+        {"error": {"message": "This model's maximum context length is 131,072 tokens. However, your messages "
+                              "resulted in 140,211 tokens. Please reduce the length of the messages.",
+                   "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}})),
+                 "context_exceeded", [MODEL, "プロンプトが長すぎて", "コンテキスト長：131072 トークン", "DeepInfra"],
+                 id="400-provider-context-in-metadata-raw-built"),
+    pytest.param(Served.built(400, "Provider returned error", provider_name="Anthropic",
+                              raw="prompt is too long: 210000 tokens > 200000 maximum"),
+                 "context_exceeded", ["コンテキスト長：200000 トークン"], id="400-provider-context-anthropic-built"),
     # The shipped catalogue lists google/gemma-3-27b-it but not its :free variant (see the tests below).
     pytest.param(Served.sample("404-no-endpoints.json"), "free_retired",
-                 [MODEL, "もう提供されていません", "有料版の google/gemma-3-27b-it", "近いIDの候補: google/gemma-3-27b-it",
-                  "https://openrouter.ai/models"], id="404-no-endpoints-free-retired"),
+                 [MODEL, "もう提供されていません", "有料版の google/gemma-3-27b-it",
+                  "OpenRouter がすすめる代わりのモデル: google/gemma-3-27b-it。", "free_variant_ended",
+                  "https://openrouter.ai/models"], id="404-no-endpoints-free-variant-ended"),
+    pytest.param(Served.sample("404-no-endpoints.json", prose_only=True), "free_retired",
+                 [MODEL, "有料版の google/gemma-3-27b-it", "近いIDの候補: google/gemma-3-27b-it"],
+                 id="404-no-endpoints-prose-only-free-retired"),
     pytest.param(Served.sample("404-no-allowed-providers.json"), "no_allowed_providers",
                  ["provider", "amazon-bedrock"], id="404-no-allowed-providers"),
     pytest.param(Served.built(404, "No endpoints found matching your data policy (Free model publication). "
@@ -143,7 +175,8 @@ STATUS_CASES = [
                  id="404-generation-not-found"),
     pytest.param(Served.sample("408-timeout.json"), "request_timeout", ["408", "max_tokens"], id="408-timeout"),
     pytest.param(Served.sample("429-free-per-day.json"), "rate_day",
-                 ["（50回）", "1日50回", "1000回", "アカウント全体", "9月8日 9:00", "0:00 UTC", "10クレジット以上を購入すれば"],
+                 ["（50回）", "1日50回", "1000回", "アカウント全体", "9月8日 9:00", "0:00 UTC",
+                  "10クレジット以上を購入すれば"],
                  id="429-free-per-day"),
     pytest.param(Served.built(429, "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free "
                                    "model requests per day", headers={"X-RateLimit-Limit": "1000",
@@ -165,8 +198,14 @@ STATUS_CASES = [
                  id="429-generic-built"),
     pytest.param(Served.sample("502-provider-error.json"), "provider_error",
                  ["Google AI Studio", "別のモデル", 'extra_body={"models"'], id="502-provider-error"),
-    pytest.param(Served.sample("503-service-unavailable.json"), "no_provider",
-                 ["別のモデル", "https://status.openrouter.ai"], id="503-unavailable"),
+    pytest.param(Served.sample("503-service-unavailable.json"), "temporarily_unavailable",
+                 [MODEL, "30秒ほど待ってから", "別のモデル", "https://status.openrouter.ai"], id="503-unavailable"),
+    pytest.param(Served.sample("503-service-unavailable.json", prose_only=True), "no_provider",
+                 ["別のモデル", "https://status.openrouter.ai"], id="503-unavailable-prose-only"),
+    pytest.param(Served.sample("429-capacity-exhausted.json"), "capacity_exhausted",
+                 [MODEL, "満員", "40秒ほど待ってから",
+                  "OpenRouter がすすめる代わりのモデル: anthropic/claude-haiku-4.5。"],
+                 id="429-capacity-exhausted"),
     pytest.param(Served.built(500, "Internal Server Error"), "server_error", ["500", "数分待って"],
                  id="500-built"),
 ]
@@ -182,28 +221,154 @@ def test_http_error_is_explained(httpserver, client, fake_key, served, case, nee
     assert fake_key not in exp.to_text()
 
 
-# Cases whose tests are below rather than in STATUS_CASES.
-OTHER_CASES = {"no_endpoints", "value_invalid", "model_unknown", "no_key", "not_recorded_lookup", "model_empty", "compare_count", "key_malformed", "record_without_key", "prompt_empty", "prompt_too_long", "connection",
-               "client_timeout", "stream_error", "stream_cut", "completion_error", "not_recorded",
-               "malformed_response"}
+def availability(status: int, code: str, message: str = "Model unavailable", **fields: object) -> Served:
+    """A model-availability error as OpenRouter's errors page documents it (since 2026-08-19)."""
+    body = {"message": message, "code": status,
+            "availability": {"code": code, "requested_models": [MODEL],
+                             "docs_url": f"https://openrouter.ai/docs/errors#{code}", **fields}}
+    return Served(status, {"error": body})
+
+
+FALLBACK = "OpenRouter がすすめる代わりのモデル: google/gemma-4-31b-it:free。"
+# (served, expected case, text the explanation must contain, text it must not contain)
+AVAILABILITY_CASES = [
+    pytest.param(availability(400, "model_not_found", retryable=False), "model_invalid", [MODEL], [],
+                 id="model_not_found"),
+    pytest.param(availability(400, "wrong_endpoint", retryable=False), "wrong_endpoint", ["この種類のリクエスト"], [],
+                 id="wrong_endpoint"),
+    pytest.param(availability(404, "no_endpoints", retryable=False), "no_endpoints", [MODEL], [], id="no_endpoints"),
+    pytest.param(availability(404, "model_deprecated", retryable=False,
+                              fallback_models=["google/gemma-4-31b-it:free"]),
+                 "model_retired", ["提供が終わりました（404）", FALLBACK], ["近いIDの候補"], id="model_deprecated"),
+    pytest.param(availability(404, "model_unavailable_upstream", retryable=False), "no_endpoints", [MODEL], [],
+                 id="model_unavailable_upstream"),
+    pytest.param(availability(403, "region_restricted", retryable=False, excluded_by=["region"]),
+                 "region_restricted", ["国や地域", "外れた理由（OpenRouter の答え）: region。"], [],
+                 id="region_restricted"),
+    pytest.param(availability(404, "privacy_restricted", retryable=False,
+                              fallback_models=["google/gemma-4-31b-it:free"]),
+                 "data_policy", ["https://openrouter.ai/settings/privacy", FALLBACK], [], id="privacy_restricted"),
+    pytest.param(availability(404, "constraint_filtered", retryable=False,
+                              excluded_by=["provider.max_price", "provider.quantizations"]),
+                 "constraint_filtered", ["max_price", "provider.max_price、provider.quantizations"], [],
+                 id="constraint_filtered"),
+    pytest.param(availability(404, "free_variant_ended", retryable=False), "free_retired",
+                 ["もう提供されていません", "有料版の google/gemma-3-27b-it"], [], id="free_variant_ended"),
+    pytest.param(availability(429, "capacity_exhausted", retryable=True, retry_after=40,
+                              fallback_models=["google/gemma-4-31b-it:free"]),
+                 "capacity_exhausted", ["40秒ほど待ってから", FALLBACK], ["1日の上限に達し"], id="capacity_exhausted"),
+    pytest.param(availability(503, "temporarily_unavailable", retryable=True), "temporarily_unavailable",
+                 ["少し待ってから", "https://status.openrouter.ai"], [], id="temporarily_unavailable"),
+    # Codes OpenRouter may add later: a generic availability box that names the code and follows `retryable`.
+    pytest.param(availability(404, "model_on_vacation", retryable=False), "availability_other",
+                 ["理由コード: model_on_vacation", "同じリクエストを送り直しても通りません", "https://openrouter.ai/models"],
+                 ["待ってから"], id="unknown-code-not-retryable"),
+    pytest.param(availability(429, "model_on_vacation", retryable=True, retry_after=5), "availability_other",
+                 ["（429、理由コード: model_on_vacation）", "5秒ほど待ってから、もう一度実行すると通ることがあります"],
+                 ["送り直しても通りません"], id="unknown-code-retryable"),
+    pytest.param(availability(404, "model_on_vacation"), "availability_other", ["model_on_vacation"],
+                 ["送り直しても通りません", "通ることがあります"], id="unknown-code-without-retryable"),
+    # The code decides, not the prose or the status: these messages would match other cases.
+    pytest.param(availability(404, "capacity_exhausted", "No endpoints found for google/gemma-3-27b-it:free.",
+                              retryable=True), "capacity_exhausted", ["満員"], ["もう提供されていません"],
+                 id="code-wins-over-no-endpoints-prose"),
+    pytest.param(availability(429, "model_deprecated", "Rate limit exceeded: free-models-per-day", retryable=False),
+                 "model_retired", ["提供が終わりました（429）"], ["1日の利用回数"], id="code-wins-over-per-day-prose"),
+]
+
+
+@pytest.mark.parametrize("served, case, needles, absent", AVAILABILITY_CASES)
+def test_availability_errors_are_explained_by_their_code(httpserver, client, served, case, needles, absent):
+    serve(httpserver, served)
+    exp = failed_call(client)
+    assert_kind(exp, case, *needles)
+    for text in absent:
+        assert text not in exp.to_text(), text
+    code = served.body["error"]["availability"]["code"]
+    assert code in exp.details["availability（モデルを使えない理由）"]  # the instructor sees OpenRouter's code
+
+
+def test_fallback_models_replace_close_ids(httpserver, client):
+    serve(httpserver, availability(400, "model_not_found", fallback_models=["a/one:free", "b/two", "c/three", "d/x"]))
+    exp = failed_call(client)
+    assert "OpenRouter がすすめる代わりのモデル: a/one:free, b/two, c/three。" in exp.next_step
+    assert "近いIDの候補" not in exp.next_step and "d/x" not in exp.next_step
+
+
+def test_context_length_from_the_catalogue_when_the_provider_does_not_say(httpserver, client, monkeypatch):
+    monkeypatch.setattr(catalog, "context_length", lambda model: 32768 if model == MODEL else None)
+    serve(httpserver, Served.built(400, "Provider returned error", error_type="context_length_exceeded",
+                                   raw='{"error": {"message": "Input is too long for requested model."}}'))
+    assert_kind(failed_call(client), "context_exceeded", MODEL, "コンテキスト長：32768 トークン")
+
+
+LOGIN_PAGE = ("<!DOCTYPE html>\n<html><head><title>Campus Wi-Fi</title></head>"
+              "<body><form action='/login'>利用規約に同意する</form></body></html>")
+
+
+def test_wifi_login_page_instead_of_an_answer(httpserver, client):
+    """A captive portal answers 200 with HTML; openai returns it as a str and lesson code reads .choices."""
+    httpserver.expect_request(CHAT).respond_with_data(LOGIN_PAGE, content_type="text/html")
+    with kindly():
+        completion = client.chat.completions.create(model=MODEL, messages=MESSAGES_HI)
+        print(completion.choices[0].message.content)
+    exp = error_box.last_explanation()
+    assert_kind(exp, "captive_portal", "Wi-Fi のログイン画面", "https://openrouter.ai", "再生モード")
+    assert "Campus Wi-Fi" in exp.details["届いた内容（最初の部分）"]
+
+
+def test_text_that_is_no_web_page_is_a_malformed_response(httpserver, client):
+    httpserver.expect_request(CHAT).respond_with_data("Service Unavailable", content_type="text/plain")
+    with kindly():
+        answer = client.chat.completions.create(model=MODEL, messages=MESSAGES_HI)
+        print(answer.choices)
+    assert_kind(error_box.last_explanation(), "malformed_response", "OPENROUTER_BASE_URL")
+
+
+def test_learners_own_attribute_errors_are_not_explained():
+    with pytest.raises(AttributeError), kindly():
+        answer = "AIの答え"  # message.content is already the text: .text is the learner's own mistake
+        print(answer.text)
+
+
+def test_lone_surrogate_in_a_direct_call(httpserver, client):
+    """openai cannot encode the request at all: a raw UnicodeEncodeError from inside the client."""
+    with kindly():
+        client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "絵文字 \ud83d です"}])
+    assert_kind(error_box.last_explanation(), "prompt_surrogate", "壊れた文字", "絵文字")
+
+
+def test_full_width_character_in_the_key(httpserver):
+    client = OpenAI(base_url=httpserver.url_for("/api/v1"), api_key="sk-or-v1-ここにキー", max_retries=0)
+    with kindly():
+        client.chat.completions.create(model=MODEL, messages=MESSAGES_HI)
+    exp = error_box.last_explanation()
+    assert_kind(exp, "key_malformed", "全角文字")
+    assert "ここにキー" not in exp.to_text()
+
+
+# Cases whose tests are below rather than in STATUS_CASES or AVAILABILITY_CASES.
+OTHER_CASES = {"no_endpoints", "value_invalid", "model_unknown", "no_key", "not_recorded_lookup", "model_empty",
+               "compare_count", "key_malformed", "record_without_key", "prompt_empty", "prompt_too_long",
+               "connection", "client_timeout", "stream_error", "stream_cut", "completion_error", "not_recorded",
+               "malformed_response", "captive_portal", "prompt_surrogate", "messages_shape"}
 
 
 def test_every_case_has_a_test():
-    tested = {p.values[1] for p in STATUS_CASES} | OTHER_CASES
-    assert tested == set(MESSAGES) - {"unknown"}
+    tested = {p.values[1] for p in STATUS_CASES + AVAILABILITY_CASES} | OTHER_CASES
+    assert tested == set(ERRORS) - {"unknown"}
 
 
 def test_invalid_model_suggests_close_ids(httpserver, client, monkeypatch):
-    catalog = types.SimpleNamespace(known_model_ids=lambda: ["google/gemma-3-27b-it:free", "openai/gpt-4o-mini"])
-    monkeypatch.setitem(sys.modules, "course_utils.catalog", catalog)
+    catalogue_lists(monkeypatch, ["google/gemma-3-27b-it:free", "openai/gpt-4o-mini"])
     serve(httpserver, Served.built(400, "google/gemma-3-27b:free is not a valid model ID"))
     exp = failed_call(client, model="google/gemma-3-27b:free")
     assert_kind(exp, "model_invalid", "近いIDの候補: google/gemma-3-27b-it:free")
 
 
 def test_invalid_model_without_catalogue(httpserver, client, monkeypatch):
-    monkeypatch.setitem(sys.modules, "course_utils.catalog", None)  # import fails: no suggestions, no crash
-    serve(httpserver, Served.sample("400-invalid-model.json"))
+    catalogue_lists(monkeypatch, None)  # the catalogue fails: no suggestions, no crash
+    serve(httpserver, Served.sample("400-invalid-model.json", model=None))
     exp = failed_call(client)
     assert_kind(exp, "model_invalid", "nonexistent/not-a-model:free")
     assert "近いIDの候補" not in exp.next_step
@@ -215,9 +380,8 @@ def test_invalid_model_without_catalogue(httpserver, client, monkeypatch):
     pytest.param(None, id="no-catalogue"),
 ])
 def test_no_endpoints_is_not_called_retired_unless_the_catalogue_says_so(httpserver, client, monkeypatch, listed):
-    catalog = None if listed is None else types.SimpleNamespace(known_model_ids=lambda: listed)
-    monkeypatch.setitem(sys.modules, "course_utils.catalog", catalog)
-    serve(httpserver, Served.sample("404-no-endpoints.json"))
+    catalogue_lists(monkeypatch, listed)
+    serve(httpserver, Served.sample("404-no-endpoints.json", prose_only=True))  # the code would say it
     exp = failed_call(client)
     assert_kind(exp, "no_endpoints", MODEL, "https://openrouter.ai/models", 'extra_body={"models"')
 
@@ -343,8 +507,7 @@ def test_empty_prompt(prompt):
 
 
 def test_prompt_too_long_for_the_model(monkeypatch):
-    catalog = types.SimpleNamespace(context_length=lambda model: 100 if model == MODEL else None)
-    monkeypatch.setitem(sys.modules, "course_utils.catalog", catalog)
+    monkeypatch.setattr(catalog, "context_length", lambda model: 100 if model == MODEL else None)
     with pytest.raises(InputProblem) as info:
         check_prompt([{"role": "user", "content": "あ" * 1000}], model=MODEL)
     assert_kind(explain(info.value), "prompt_too_long", MODEL, "100 トークン", "約 500 トークン", "目安",
@@ -354,7 +517,7 @@ def test_prompt_too_long_for_the_model(monkeypatch):
 
 
 def test_prompt_check_without_catalogue(monkeypatch):
-    monkeypatch.setitem(sys.modules, "course_utils.catalog", None)
+    monkeypatch.setattr(catalog, "context_length", unreadable)
     check_prompt("あ" * 100_000, model=MODEL)
 
 
@@ -365,12 +528,12 @@ def test_kindly_swallows_and_prints_in_a_terminal(httpserver, client, capsys):
     out = capsys.readouterr().out
     assert "何が起きたか: OpenRouter がこのAPIキーを受け付けませんでした" in out
     assert "次にやること:" in out and "<details>" not in out
-    assert errors.last_explanation().case == "key_invalid"
+    assert error_box.last_explanation().case == "key_invalid"
 
 
 def test_kindly_displays_html_in_a_notebook(monkeypatch, capsys):
     shown = []
-    monkeypatch.setattr(errors, "_in_notebook", lambda: True)
+    monkeypatch.setattr(error_box, "_in_notebook", lambda: True)
     monkeypatch.setattr("IPython.display.display", shown.append)
     with kindly():
         raise RecordWithoutKeyError("no key")
@@ -380,9 +543,8 @@ def test_kindly_displays_html_in_a_notebook(monkeypatch, capsys):
 
 
 def test_kindly_lets_other_exceptions_through():
-    with pytest.raises(ZeroDivisionError):
-        with kindly():
-            1 / 0
+    with pytest.raises(ZeroDivisionError), kindly():
+        print(1 / 0)
 
 
 def test_unknown_errors_use_the_fallback():
@@ -402,7 +564,6 @@ def test_malformed_json_body_is_explained_but_learners_json_errors_are_not(https
     httpserver.expect_request(CHAT, method="POST").respond_with_data("{not json", content_type="application/json")
     with kindly():
         client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "hi"}])
-    assert_kind(errors.last_explanation(), "malformed_response", "OPENROUTER_BASE_URL")
-    with pytest.raises(json.JSONDecodeError):
-        with kindly():
-            json.loads("{not json")
+    assert_kind(error_box.last_explanation(), "malformed_response", "OPENROUTER_BASE_URL")
+    with pytest.raises(json.JSONDecodeError), kindly():
+        json.loads("{not json")

@@ -13,7 +13,7 @@ import pytest
 from nbclient import NotebookClient
 
 from course_utils.config import NOTEBOOK_VAR
-from course_utils.error_messages import HEADINGS
+from course_utils.text import ERROR_HEADINGS as HEADINGS
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "04_python_api.ipynb"
 
