@@ -106,6 +106,27 @@ DOTENV = {
 
 # -- replay and recordings (replay/) ----------------------------------------------------------------------
 
+# A request the recordings lack. The error box shows it as "what happened", next to the case's own cause and
+# next step (ERRORS["not_recorded"]): so these say only what is particular to this request.
+REPLAY = {
+    "not_recorded": "このリクエスト（モデル: {model}）は収録されていません。{recorded}",
+    "differs": "{field} が収録と違います（収録: {recorded} ／ 今回: {sent}）。",
+    "unset": "指定なし",
+    "or": "、",
+    "examples": "\n収録済みの例:\n{lines}",
+    "example": "  ・{model}: 「{prompt}」",
+    "lookup": "この問い合わせ（{request}）は収録されていません。",
+    "other": "このリクエスト（{request}）は収録されていません。",
+    "unsafe_recording": "録音データにAPIキーらしき文字列が残っていたため、{path} を書き込みませんでした。",
+    # The recordings themselves: a missing folder, or files that cannot be read (a truncated copy, a bad merge).
+    "folder_missing": "収録データ（{path} の .yaml ファイル）が見つからないため、再生できるものがありません。"
+                      "教材のフォルダを丸ごと取得し直すか、講師に知らせてください。",
+    "broken_files": "収録ファイル {files} が壊れていて読み込めませんでした（ほかの収録は再生できます）。"
+                    "教材を取得し直すか、講師に知らせてください。",
+    "broken_here": "\n※ 収録ファイル {files} が壊れていて読み込めなかったため、その収録はありません。",
+    "file_separator": "、",
+}
+
 # -- error explanations (explanations.py, error_box.py, guards.py) ----------------------------------------
 
 # Each error case has `what` (what happened, one sentence), `cause` (one or two likely causes) and `next`

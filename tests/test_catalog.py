@@ -23,11 +23,18 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def server(httpserver, clean_env, fake_key, monkeypatch):
+def fresh_catalogue():
+    """An empty catalogue cache, emptied again afterwards so that no later test sees this test's catalogue."""
+    catalog.clear_cache()
+    yield
+    catalog.clear_cache()
+
+
+@pytest.fixture
+def server(httpserver, clean_env, fake_key, monkeypatch, fresh_catalogue):
     """The loopback server as OPENROUTER_BASE_URL, a fake key in the environment, an empty catalogue cache."""
     monkeypatch.setenv(config.BASE_URL_VAR, httpserver.url_for(API))
     monkeypatch.setenv(config.KEY_VAR, fake_key)
-    catalog.clear_cache()
     return httpserver
 
 
@@ -80,7 +87,7 @@ def test_get_model_and_context_length_come_from_the_catalogue(models):
     assert catalog.known_model_ids() == [m["id"] for m in MODELS["data"]]
 
 
-def test_known_model_ids_read_the_recordings_without_network(clean_env, monkeypatch, tmp_path):
+def test_known_model_ids_read_the_recordings_without_network(clean_env, monkeypatch, tmp_path, fresh_catalogue):
     interaction = {
         "request": {"method": "GET", "uri": "https://openrouter.ai/api/v1/models", "body": None, "headers": {}},
         "response": {"status": {"code": 200, "message": "OK"}, "headers": {"content-type": ["application/json"]},
@@ -89,7 +96,6 @@ def test_known_model_ids_read_the_recordings_without_network(clean_env, monkeypa
     (tmp_path / "01_catalog.yaml").write_text(yaml.safe_dump({"version": 1, "interactions": [interaction]}),
                                               encoding="utf-8")
     monkeypatch.setenv(config.RECORDINGS_DIR_VAR, str(tmp_path))
-    catalog.clear_cache()
     assert catalog.known_model_ids() == [m["id"] for m in MODELS["data"]]
     assert catalog.context_length("google/gemma-4-31b-it:free") == 262144
     assert catalog.context_length("nonexistent/model") is None
