@@ -555,6 +555,21 @@ WIDGETS = {
     "recorded_system": "（システム: {system}）",
     "replay_hint": "再生モードでは収録済みのプロンプトだけが答えを返します。"
                    "ほかのプロンプトを試すにはAPIキーを設定してください。",
+    # replay: how the boxes differ from the nearest 収録例 (under the boxes while typing, and after 送信)
+    "match_ok": "上の「収録例」と同じ内容です。「送信」を押すと、収録した答えが再生されます。",
+    "match_differs": "このままでは再生できません。",
+    "differs": "「{field}」欄が収録例と違います（収録例: {recorded} ／ いま: {sent}）。",
+    "differs_appended": "「プロンプト」欄の収録例の文のあとに、文が書き足されています（書き足した部分: {added}）。",
+    "differs_none": "「収録例」に、モデル・プロンプト・システムのどれかが同じものはありません。",
+    "or": " または ",
+    "blank": "（空欄）",
+    "not_recorded_what": "この「モデル」「プロンプト」「システム」の組み合わせは収録されていません。",
+    "not_recorded_cause": "再生モードで答えが返るのは、上の「収録例」のリストにある組み合わせだけです。"
+                          "3つの欄のどれかが少しでも違うと、対応する収録がないため再生できません。",
+    "not_recorded_next": "上の「収録例」から選び直すか、違う欄を収録例のとおりに戻してから、"
+                         "もう一度「送信」を押してください。"
+                         "自分のプロンプトを試すには、.env に OPENROUTER_API_KEY を設定して"
+                         f"ライブモードに切り替えます（{KEY_LESSON}）。",
     "waiting": "送信しました。応答を待っています…",
     "elapsed": "{status}（{seconds} 秒経過）",
     "stop": "止める",
@@ -585,6 +600,19 @@ WIDGETS = {
     "running": "問い合わせ中…",
     "failed": "失敗",
     "seconds": "{seconds:.2f} 秒",
+    "compare_not_recorded": "次のモデルの答えは、このプロンプトでは収録されていません: {models}。",
+    "compare_recorded_models": "このプロンプトで収録済みのモデルは {models} です。",
+    "compare_no_recorded_models": "このプロンプトの答えは、どのモデルでも収録されていません。",
+    "compare_not_recorded_cause": "再生モードで比べられるのは、収録したときと同じモデルとプロンプト（システムも）の"
+                                  "組み合わせだけです。",
+    "compare_not_recorded_next": "compare_models(...) に渡すモデルとプロンプトを、"
+                                 "このレッスンのセルに書かれていたとおりに戻して、セルを実行し直してください。"
+                                 "自分で選んだモデルを比べるには、.env に OPENROUTER_API_KEY を"
+                                 f"設定してライブモードに切り替えます（{KEY_LESSON}）。",
+    "not_recorded_column": "（収録なし。上の説明を見てください）",
+    "not_recorded_cell": "収録なし",
+    "replay_times": "※ 再生モードの応答時間は、収録した答えを読み出すのにかかった時間です。"
+                    "実際の応答時間ではありません。",
     "columns": ("モデル", "応答時間", "トークン（入力 / 出力）", "費用"),
 }
 
@@ -655,6 +683,120 @@ CHARTS = {
 }
 
 # -- instructor commands: doctor, record, CLI (doctor.py, record.py, __main__.py) ---------------------------
+
+# `python -m course_utils record`. Every notebook ends in one of: re-recorded (both files new) or kept (both
+# files exactly as they were, with the reason and what to do).
+RECORD = {
+    "no_key": "録音にはAPIキーが必要です。.env に OPENROUTER_API_KEY を設定してから、もう一度実行してください。",
+    "no_notebooks": "録音するノートブックが見つかりません: {paths}",
+    "recording": "録音中",
+    "replaying": "出力を更新中",
+    "unit": "セル",
+    "kept": "収録データと出力は元のままです。",
+    "failed": "{name}: 実行に失敗しました（{error}）。",
+    "failed_next": "エラーの出たセルを直すか、通信と OpenRouter の状態を確かめてから、もう一度収録してください。",
+    "key_in_source": "{name}: {cells} 番目のセルにAPIキーが書かれているため、このノートブックは収録しません。",
+    "key_in_source_next": "セルからキーを消して .env の OPENROUTER_API_KEY に書いてください。このノートブックを保存・"
+                          "共有したことがあれば、https://openrouter.ai/settings/keys でキーを無効化して作り直してください。",
+    "unsafe": "{name}: 今回の録音データにAPIキーらしき文字列がありました（{where}）。書き込みを中止しました。",
+    "unsafe_next": "応答にキーが入った原因（プロンプトに貼ったキー、キーを送り返すプロキシなど）を取り除き、念のためキーを"
+                   "無効化して作り直してから、もう一度収録してください。",
+    "leak_file": "ファイルの本文",
+    "leak_stream": "{number} 番目のやりとりのストリーム応答（チャンクをつなげた本文）",
+    "separator": "・",
+    "new_errors": "{name}: 前回は成功していたものが、今回は失敗しました（{count} 件）。",
+    "new_error_request": "  ! {label}",
+    "new_error_cell": "  ! {cell} 番目のセル: 前回は出ていなかったエラーの説明が出ています",
+    "new_errors_next": "通信と OpenRouter の状態を確かめて、もう一度収録してください。失敗した結果をそのまま収録するには "
+                       "--accept-new-errors を付けて実行します。",
+    "accepted_errors": "{name}: 前回は成功していたもののうち {count} 件が失敗しましたが、--accept-new-errors の指定"
+                       "どおりそのまま収録しました。",
+    "save_refused": "{name}: {path} に書き込めませんでした（{error}）。",
+    "save_refused_next": "ファイルとフォルダーの書き込み権限を確かめてから、もう一度実行してください。",
+    "interrupted": "中断しました（Ctrl+C）。{name} の収録データと出力は元のままです。",
+    "interrupted_after_save": "中断しました（Ctrl+C）。{name} は書き込みを終えてから止めました（収録データと出力は"
+                              "今回のものです）。",
+    "unchanged": "{name}: 変化なし（{count} 件のやりとり）",
+    "changed": "{name}: 追加 {added} 件・削除 {removed} 件・応答の変化 {changed} 件",
+    "diff_before": "前回",
+    "diff_after": "今回",
+    "done": "完了: {ok} 冊を再収録しました。",
+    "done_with_kept": "{ok} 冊を再収録し、{kept} 冊は元のままです（理由と直し方は上のとおり）。",
+    "done_interrupted": "再収録 {ok} 冊・元のまま {kept} 冊・実行しなかったもの {left} 冊。",
+}
+
+# `python -m course_utils doctor`.
+DOCTOR = {
+    "title_live": "講座の点検（ライブ: {url}）",
+    "title_offline": "講座の点検（オフライン: 再生モードの準備）",
+    "ok": "[OK]   ",
+    "problem": "[問題] ",
+    "info": "[情報] ",
+    "key_found": "APIキー: {status}",
+    "key_malformed": "APIキーの形式に問題があります: {message}",
+    "reachable": "OpenRouter に接続できました（モデル {count} 件）。",
+    "unreachable": "OpenRouter（{url}）に接続できません: {error}。ネットワーク・プロキシ（OPENROUTER_BASE_URL）を確認して"
+                   "ください。授業は再生モード（COURSE_MODE=replay）で行えます。",
+    "key_valid": "APIキーは有効です。",
+    "key_invalid": "APIキーが受け付けられませんでした（{status}）。https://openrouter.ai/settings/keys で確認し、"
+                   "新しいキーを .env に設定してください。",
+    "key_error": "キーの情報（GET /key）を取得できませんでした: {error}",
+    "limit": "キーの利用上限: {limit}（残り {remaining}、リセット: {reset}）",
+    "usage": "これまでの使用額: ${usage}（今日 ${daily}）",
+    "free_requests": "無料モデルの今日の利用: {used} 回 / 上限 {limit} 回（残り {remaining} 回）",
+    "free_tier": "このアカウントはクレジット未購入のため、無料モデルは1日50回までです（10クレジット以上購入で1000回）。",
+    "unlimited": "なし",
+    "unknown": "不明",
+    "model_ok": "{role}: {model}（コンテキスト長 {context}）",
+    "model_ok_free": "{role}: {model}（無料、コンテキスト長 {context}）",
+    "model_gone": "{role}: {model} がカタログにありません（退役した可能性があります）。",
+    "model_not_free": "{role}: {model} が無料ではなくなりました（入力 ${input}/1M・出力 ${output}/1M）。",
+    "document_retired": "{role}: {model} は配布資料のモデルで、意図的に退役済みとして扱っています（04回でエラーを確かめる教材）。",
+    "document_back": "{role}: {model} がカタログに戻っています。04回の「退役したモデル」の説明を見直してください。",
+    "suggest": "    候補（同じ開発元の無料モデル、コンテキスト長が近い順）: {ids}",
+    "suggest_other": "    同じ開発元に無料モデルがありません。ほかの開発元の候補: {ids}",
+    "suggest_none": "    代わりになる無料モデルが見つかりません。",
+    "fix_model": "    直し方: course_utils/course_models.toml の {role} の行を書き換え、"
+                 "python -m course_utils record notebooks/ で再収録してください。",
+    "no_notebooks": "ノートブックが見つかりません: {paths}",
+    "notebook_invalid": "{name}: ノートブックの形式が正しくありません（nbformat）: {error}",
+    "notebook_unexecuted": "{name}: 出力が保存されていないセルがあります（{count} 個）。"
+                           "python -m course_utils record notebooks/ で出力を更新してください。",
+    "notebook_ok": "{name}: 形式・出力 OK",
+    "notebook_key": "{name}: {cells} 番目のセル（{part}）にAPIキーが含まれています。すぐにキーを無効化し、そのセルと"
+                    "出力を消してください。",
+    "part_source": "コード",
+    "part_output": "出力",
+    "cell_separator": "・",
+    "recording_missing": "{name}: APIを呼び出すのに、収録データ {recording} がありません。"
+                         "python -m course_utils record notebooks/{name} で収録してください。",
+    "recording_ok": "{name}: 収録データ {recording} あり",
+    "recording_not_needed": "{name}: APIを呼び出さないため、収録データは不要です",
+    "recording_key": "{recording}: 収録データにAPIキーらしき文字列があります（{where}）。このファイルを消してキーを"
+                     "無効化し、再収録してください。",
+    "recordings_clean": "収録データ {count} 件にAPIキーらしき文字列はありません。",
+    "catalogue_empty": "収録データにモデル一覧（GET /models）がありません。"
+                       "モデル一覧を使うノートブックを python -m course_utils record で収録してください。",
+    "catalogue_missing": "{role}: {model} が収録済みのモデル一覧にありません。再生モードで使えません。",
+    "catalogue_ok": "{role}: {model} は収録済みのモデル一覧にあります",
+    "summary_ok": "問題はありません。",
+    "summary_problems": "問題が {count} 件あります。",
+}
+
+# `python -m course_utils --help` and the solutions subcommand (__main__.py).
+CLI = {
+    "description": "OpenRouter講座の講師用コマンド",
+    "record": "ノートブックをライブで再収録し、コミットする出力（再生モード）も更新します。"
+              "ノートブックごとに、収録データと出力を両方とも新しくするか、両方とも元のままにします",
+    "paths": "ノートブックまたはフォルダ（省略時: notebooks/）",
+    "accept_new_errors": "前回は成功していたやりとりやセルが今回失敗しても、そのまま収録します",
+    "doctor": "授業の前の点検: キーがあれば OpenRouter・キー・講座のモデルを、なければ再生モードの準備を調べます",
+    "offline": "キーがあってもオフラインの点検（収録データとノートブック）だけを行います",
+    "solutions": "登録されている演習の解答例をすべて表示します（講師用。学習者のノートブックには出しません）",
+    "ids": "表示する演習の番号（例: 01-1）。省略時はすべて",
+    "no_exercises": "登録されている演習はありません。",
+    "hint": "ヒント: {hint}",
+}
 
 # -- class keys (class_keys/) -----------------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ from werkzeug import Request, Response
 
 import course_utils
 from course_utils import catalog, replay, widgets
-from course_utils.error_messages import MESSAGES
 from course_utils.exceptions import InputProblem
+from course_utils.text import ERRORS
 from course_utils.widgets import calls
 from course_utils.widgets import sender as sender_module
 from tests.conftest import FAKE_KEY
@@ -206,7 +206,7 @@ def test_empty_model_is_caught_before_any_request(server):
     sender = _sender(server)
     sender.model.value = "  "
     sender.send()
-    assert MESSAGES["model_empty"]["what"] in html.unescape(sender.status.value)
+    assert ERRORS["model_empty"]["what"] in html.unescape(sender.status.value)
     assert _chat_requests(server) == [] and not sender.button.disabled
 
 
@@ -292,6 +292,7 @@ def test_comparison_keeps_other_answers_when_one_model_fails(server):
     assert comparison.answers["nonexistent/not-a-model:free"].value == explain(failed.error)._repr_html_()
     table = comparison.table.value
     assert table.count("<tr>") == 4 and "16 / 80" in table and widgets.TEXT["failed"] in table
+    assert widgets.TEXT["replay_times"] not in table  # live times are real
     assert len(_chat_requests(server)) == 3
     assert all(r["messages"][0] == {"role": "system", "content": "短く答えてください。"}
                for r in _chat_requests(server))
@@ -373,7 +374,9 @@ def test_replay_offers_recorded_catalogue_prompts_and_streams(server, monkeypatc
     assert "トークン: 入力 16" in sender.status.value
     sender.prompt.value = "収録していない質問"
     sender.send()
-    assert isinstance(sender.status.value, str) and "トークン:" not in sender.status.value
+    status = html.unescape(sender.status.value)
+    assert widgets.TEXT["not_recorded_what"] in status and "トークン:" not in status
+    assert "「プロンプト」欄が収録例と違います（収録例: 挨拶して ／ いま: 収録していない質問）" in status
     assert len(server.log) == requests_before  # replay sent nothing
 
 

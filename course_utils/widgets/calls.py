@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx2  # openai's HTTP library
 
-from ..catalog import _client  # a plain openai.OpenAI for OpenRouter; KeyProblem when no key is set
+from ..catalog import openrouter_client  # a plain openai.OpenAI for OpenRouter; KeyProblem when no key is set
 
 CREATE_ARGS = ("model", "messages", "temperature", "max_tokens", "stream")
 
@@ -23,7 +23,7 @@ def client(widget: str) -> Any:
     """The OpenAI client the "sender" or "comparison" widget sends with (its timeouts and retries above)."""
     stall = STALL_SECONDS[widget]
     timeout = httpx2.Timeout(stall, connect=min(CONNECT_SECONDS, stall))
-    return _client().with_options(timeout=timeout, max_retries=MAX_RETRIES)
+    return openrouter_client().with_options(timeout=timeout, max_retries=MAX_RETRIES)
 
 
 def messages(system: str | None, prompt: str) -> list[dict]:

@@ -1,17 +1,24 @@
 """The comparison: one prompt to 2-4 models at once, answers side by side, then latency, tokens and cost."""
 from __future__ import annotations
 
+import dataclasses
 import html
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..error_messages import MESSAGES
-from ..exceptions import InputProblem
+import course_utils
+
+from ..exceptions import InputProblem, NotRecordedError
+from ..text import ERRORS
 from ..text import WIDGETS as TEXT
 from . import calls
-from .formatting import Shown, answer_html, count, explain_html, money, usage_value
+from .formatting import Adjust, Shown, answer_html, count, explain_html, money, stalled, usage_value
+from .recorded import models_for
+
+if TYPE_CHECKING:
+    from ..errors import Explanation
 
 MAX_COMPARE_WORKERS = 4
 
@@ -50,8 +57,9 @@ class Comparison(Shown):
 
         if not 2 <= len(models) <= MAX_COMPARE_WORKERS:
             n = str(len(models))
-            raise InputProblem("compare_count", MESSAGES["compare_count"]["what"].format(n=n), n=n)
+            raise InputProblem("compare_count", ERRORS["compare_count"]["what"].format(n=n), n=n)
         self.models, self.messages = list(models), calls.messages(system, prompt)
+        self.prompt, self.system = prompt, system or ""
         self.results: dict[str, ModelAnswer] = {}
         self.button = w.Button(description=TEXT["compare_run"], button_style="primary", icon="columns")
         self.button.on_click(lambda _: self.run())
@@ -87,24 +95,51 @@ class Comparison(Shown):
                 for future in as_completed(futures):  # widgets are updated from this thread only
                     answer = future.result()
                     self.results[answer.model] = answer
-                    self.answers[answer.model].value = (explain_html(
-                        answer.error, widget="comparison", stall_seconds=calls.STALL_SECONDS["comparison"])
-                                                        if answer.error
-                                                        else answer_html(answer.text))
+                    self.answers[answer.model].value = self._answer_html(answer)
         finally:
             self.button.disabled = False
+        missing = [m for m in self.models if self._not_recorded(self.results[m])]
+        if missing:  # one explanation above the columns, not the same long box in each narrow one
+            self.status.value = explain_html(self.results[missing[0]].error, self._in_recordings(missing))
         self.table.value = self._table_html()
+
+    @staticmethod
+    def _not_recorded(answer: ModelAnswer) -> bool:
+        return isinstance(answer.error, NotRecordedError)
+
+    def _answer_html(self, answer: ModelAnswer) -> str:
+        if answer.error is None:
+            return answer_html(answer.text)
+        if self._not_recorded(answer):
+            return html.escape(TEXT["not_recorded_column"])
+        return explain_html(answer.error, stalled("comparison", calls.STALL_SECONDS["comparison"]))
+
+    def _in_recordings(self, missing: list[str]) -> Adjust:
+        """Which of the models are not recorded for this prompt, and which are (answered recordings only)."""
+        recorded = models_for(self.prompt, self.system)
+        found = (TEXT["compare_recorded_models"].format(models=", ".join(recorded)) if recorded
+                 else TEXT["compare_no_recorded_models"])
+
+        def change(explanation: Explanation) -> Explanation:
+            return dataclasses.replace(
+                explanation, what=TEXT["compare_not_recorded"].format(models=", ".join(missing)) + found,
+                cause=TEXT["compare_not_recorded_cause"], next_step=TEXT["compare_not_recorded_next"])
+        return change
 
     def _table_html(self) -> str:
         head = "".join(f"<th>{c}</th>" for c in TEXT["columns"])
         rows = []
         for model in self.models:
             a = self.results[model]
-            seconds = TEXT["seconds"].format(seconds=a.seconds) if a.seconds is not None else "—"
+            missing = self._not_recorded(a)
+            seconds = TEXT["seconds"].format(seconds=a.seconds) if a.seconds is not None and not missing else "—"
             tokens = f"{count(a.usage, 'prompt_tokens')} / {count(a.usage, 'completion_tokens')}"
-            cost = TEXT["failed"] if a.error else money(usage_value(a.usage, "cost"))
+            cost = (TEXT["not_recorded_cell"] if missing else TEXT["failed"] if a.error
+                    else money(usage_value(a.usage, "cost")))
             rows.append(f"<tr><td>{html.escape(model)}</td><td>{seconds}</td><td>{tokens}</td><td>{cost}</td></tr>")
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        # Replayed answers are read from a file: their times say nothing about the models.
+        note = f"<p>{html.escape(TEXT['replay_times'])}</p>" if course_utils.MODE == "replay" else ""
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note}"
 
 
 def compare_models(models: list[str], prompt: str, system: str | None = None) -> Comparison:

@@ -12,26 +12,46 @@ from ..text import WIDGETS as TEXT
 if TYPE_CHECKING:
     import ipywidgets
 
+    from ..errors import Explanation
+
+Adjust = Callable[["Explanation"], "Explanation"]
+
 # Explained cases whose next step (errors.py) says to fix the lesson's model cell: in the prompt sender
 # the model comes from its モデル box instead.
 WRONG_MODEL_CASES = ("model_invalid", "free_retired", "no_endpoints")
 
 
-def explain_html(exc: BaseException, model_box: str | None = None, widget: str | None = None,
-                 stall_seconds: float = 0.0) -> str:
-    """The Japanese explanation box, said for a widget where the lesson's advice does not fit: given the
-    sender's モデル value, a wrong model's next step names that box; a timeout in the "sender" or
-    "comparison" widget is the widget's own (`stall_seconds` without a byte), not a timeout the learner set."""
-    from ..errors import close_ids_hint, explain
+def explain_html(exc: BaseException, *adjust: Adjust) -> str:
+    """The Japanese explanation box, each `adjust` saying it for the widget where the lesson's advice does
+    not fit (the lessons' next steps name cells and arguments a widget user never wrote)."""
+    from ..errors import explain
 
     explanation = explain(exc)
-    if model_box is not None and explanation.case in WRONG_MODEL_CASES:
-        explanation = dataclasses.replace(
-            explanation, next_step=TEXT["fix_model_box"].format(suggestions=close_ids_hint(model_box)))
-    if widget is not None and explanation.case == "client_timeout":
-        explanation = dataclasses.replace(explanation, cause=TEXT["stalled_cause"].format(seconds=round(stall_seconds)),
-                                          next_step=TEXT["stalled_next"][widget])
+    for change in adjust:
+        explanation = change(explanation)
     return explanation._repr_html_()
+
+
+def in_model_box(model: str) -> Adjust:
+    """A wrong model's next step names the sender's モデル box, not the lesson's model cell."""
+    def change(explanation: Explanation) -> Explanation:
+        from ..errors import close_ids_hint
+
+        if explanation.case not in WRONG_MODEL_CASES:
+            return explanation
+        return dataclasses.replace(
+            explanation, next_step=TEXT["fix_model_box"].format(suggestions=close_ids_hint(model)))
+    return change
+
+
+def stalled(widget: str, seconds: float) -> Adjust:
+    """A timeout is the widget's own wait (`seconds` without a byte), not a timeout= the learner set."""
+    def change(explanation: Explanation) -> Explanation:
+        if explanation.case != "client_timeout":
+            return explanation
+        return dataclasses.replace(explanation, cause=TEXT["stalled_cause"].format(seconds=round(seconds)),
+                                   next_step=TEXT["stalled_next"][widget])
+    return change
 
 
 def money(cost: float | None) -> str:

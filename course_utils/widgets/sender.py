@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 import course_utils
 
 from .. import config, retry_notice
-from ..error_messages import MESSAGES
 from ..exceptions import InputProblem
+from ..text import ERRORS
 from ..text import WIDGETS as TEXT
 from . import calls
-from .formatting import Shown, answer_html, explain_html, pre
+from .formatting import Shown, answer_html, explain_html, in_model_box, pre, stalled
 from .picker import ModelPicker
-from .recorded import Key, example_label, recorded_requests
+from .recorded import Key, differences, example_label, in_examples, recorded_requests
 from .reply import Reply
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class PromptSender(Shown):
         self.answer = w.HTML()
         self.status = w.HTML()
         self.code = w.HTML(layout=w.Layout(display="none"))
+        self.match = w.HTML()  # replay mode: whether the boxes hold a 収録例, else which box differs
         self.answer.add_class("course-answer")
         self.status.add_class("course-status")
         self.code.add_class("course-code")
@@ -92,7 +93,9 @@ class PromptSender(Shown):
                                        options=[(TEXT["recorded_choose"], ())]
                                        + [(example_label(*key), key) for key in self.recorded])
             self.examples.observe(lambda change: self.use_recorded(change["new"]), names="value")
-            rows = [w.HTML(TEXT["replay_hint"]), self.examples, *rows]
+            for box in (self.model, self.prompt, self.system):  # typed text never departs from an example unsaid
+                box.observe(lambda _: self._show_match(), names="value")
+            rows = [w.HTML(TEXT["replay_hint"]), self.examples, *rows[:3], self.match, *rows[3:]]
         self.widget = w.VBox(rows)
 
     def use_recorded(self, key: Key | tuple[()]) -> None:
@@ -105,14 +108,26 @@ class PromptSender(Shown):
         self.temperature.value = body.get("temperature", self.temperature.value)
         self.max_tokens.value = body.get("max_tokens", self.max_tokens.value)
 
+    def key(self) -> Key:
+        """What the boxes hold, as the 収録例 are keyed: (model, prompt, system prompt)."""
+        return self.model.value.strip(), self.prompt.value, self.system.value.strip()
+
     def request_body(self) -> dict:
         """The JSON body `send()` posts; in replay mode a matching recording's exact body."""
-        model, prompt = self.model.value.strip(), self.prompt.value
-        recorded = self.recorded.get((model, prompt, self.system.value.strip()))
-        if recorded is not None and calls.messages(self.system.value, prompt) == recorded["messages"]:
+        key, messages = self.key(), calls.messages(self.system.value, self.prompt.value)
+        recorded = self.recorded.get(key)
+        if recorded is not None and messages == recorded["messages"]:
             return recorded
-        return {"model": model, "messages": calls.messages(self.system.value, prompt),
-                "temperature": self.temperature.value, "max_tokens": self.max_tokens.value, "stream": True}
+        return {"model": key[0], "messages": messages, "temperature": self.temperature.value,
+                "max_tokens": self.max_tokens.value, "stream": True}
+
+    def _show_match(self) -> None:
+        if not self.prompt.value.strip():
+            self.match.value = ""
+            return
+        found = differences(self.key(), self.recorded)
+        text = TEXT["match_ok"] if found == [] else TEXT["match_differs"] + "".join(found or [TEXT["differs_none"]])
+        self.match.value = html.escape(text)
 
     def click(self) -> None:
         """What the button does: 送信 starts a request in the background; 止める (while one runs) stops it."""
@@ -152,10 +167,10 @@ class PromptSender(Shown):
             self.button.disabled = not stoppable  # a direct send() holds the kernel: no click would arrive
         self._render(run)
         threading.Thread(target=self._tick, args=(run,), daemon=True).start()
-        model = self.model.value.strip()
+        model, key = self.model.value.strip(), self.key()
         try:
             if not model:
-                raise InputProblem("model_empty", MESSAGES["model_empty"]["what"])
+                raise InputProblem("model_empty", ERRORS["model_empty"]["what"])
             check_prompt(self.prompt.value, model)
             self.last_body = body = self.request_body()
             self._show_code()
@@ -168,7 +183,8 @@ class PromptSender(Shown):
         except Stopped:
             return
         except Exception as exc:  # shown in Japanese inside the widget; the widget stays usable
-            outcome = explain_html(exc, model_box=model, widget="sender", stall_seconds=calls.STALL_SECONDS["sender"])
+            outcome = explain_html(exc, in_model_box(model), stalled("sender", calls.STALL_SECONDS["sender"]),
+                                   in_examples(key, self.recorded))
         finally:
             run.done.set()
         with self._lock:
