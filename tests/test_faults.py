@@ -53,8 +53,8 @@ def live(server, clean_env, monkeypatch, fake_key) -> FakeOpenRouter:
 @pytest.fixture
 def quick_widgets(live, monkeypatch) -> FakeOpenRouter:
     """The widgets' own client, without retries and with the short timeout."""
-    monkeypatch.setattr(widgets, "_client",
-                        lambda: catalog._client().with_options(max_retries=0, timeout=TIMEOUT))
+    monkeypatch.setattr(widgets.calls, "STALL_SECONDS", {"sender": TIMEOUT, "comparison": TIMEOUT})
+    monkeypatch.setattr(widgets.calls, "MAX_RETRIES", 0)
     return live
 
 
@@ -138,7 +138,7 @@ def test_rate_limit_carries_retry_after_and_says_when(live):
 def test_default_retries_absorb_one_transient_503_and_say_they_wait(live, capsys):
     before = len(live.requests)
     live.inject("503-service-unavailable")
-    response = catalog._client().chat.completions.create(model=MODEL, messages=MESSAGES_JA)
+    response = catalog.openrouter_client().chat.completions.create(model=MODEL, messages=MESSAGES_JA)
     assert response.choices[0].message.content == full_answer(live)
     assert len(live.requests) - before == 2  # the 503, then the retry that succeeded
     # openai waits silently before a retry (up to a minute for a 429's Retry-After): the cell says so.
@@ -159,10 +159,10 @@ def test_prompt_sender_explains_a_fault_and_sends_again(quick_widgets, kind, cas
     sender.send()
     assert shows_case(sender.status.value, case)
     assert "トークン:" not in sender.status.value  # no usage line: the answer is not shown as complete
-    assert sender.answer.value != widgets._answer_html(full_answer(quick_widgets))
+    assert sender.answer.value != widgets.answer_html(full_answer(quick_widgets))
     assert not sender.button.disabled
     sender.send()
-    assert sender.answer.value == widgets._answer_html(full_answer(quick_widgets))
+    assert sender.answer.value == widgets.answer_html(full_answer(quick_widgets))
     assert "トークン:" in sender.status.value
 
 
@@ -174,8 +174,8 @@ def test_prompt_sender_says_when_openai_waits_to_retry(live, capsys):
     sender.status.observe(lambda change: seen.append(change["new"]), names="value")
     live.inject("503-service-unavailable")
     sender.send()
-    assert any("秒後に自動で送り直します。2回のうち1回目の再試行です" in html.unescape(s) for s in seen), seen
-    assert sender.answer.value == widgets._answer_html(full_answer(live)) and "トークン:" in sender.status.value
+    assert any("秒後に自動で送り直します。1回のうち1回目の再試行です" in html.unescape(s) for s in seen), seen
+    assert sender.answer.value == widgets.answer_html(full_answer(live)) and "トークン:" in sender.status.value
     assert "送り直します" not in capsys.readouterr().out
 
 
@@ -192,6 +192,6 @@ def test_comparison_keeps_the_other_answers_when_one_model_faults(quick_widgets,
     assert shows_case(comparison.answers[failed[0]].value, case)
     for model in set(models) - set(failed):
         answer = quick_widgets.answers.find(model, PROMPT).text
-        assert comparison.answers[model].value == widgets._answer_html(answer)
+        assert comparison.answers[model].value == widgets.answer_html(answer)
     assert widgets.TEXT["failed"] in comparison.table.value
     assert not comparison.button.disabled
