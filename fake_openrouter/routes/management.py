@@ -68,6 +68,7 @@ class Management:
         self._ledger = ledger
         self.keys: dict[str, dict] = {}  # hash -> the record the API lists (creation order)
         self._secrets: dict[str, str] = {}  # key -> hash
+        self._deleted: set[str] = set()
         self.guardrails: dict[str, dict] = {}
         self.assignments: dict[str, str] = {}  # key hash -> guardrail id (a key holds at most one)
         self._failures: dict[int, int] = {}  # n-th coming POST /keys -> status it answers with
@@ -107,7 +108,7 @@ class Management:
             return json_response({"data": data})
         record = self._record_of(key)
         if record is None:
-            return None
+            return error_response(error_body("401-invalid-key"), 401) if key in self._deleted else None
         if record["disabled"] or self._expired(record):
             return error_response(error_body("401-invalid-key"), 401)
         for name in ("limit", "limit_reset", "limit_remaining", "include_byok_in_limit", *_USAGE, *_BYOK,
@@ -122,7 +123,7 @@ class Management:
             return error_response(message_error(403, NO_COMPLETIONS), 403)
         record = self._record_of(key)
         if record is None:
-            return serve()
+            return error_response(error_body("401-invalid-key"), 401) if key in self._deleted else serve()
         if record["disabled"] or self._expired(record):
             return error_response(error_body("401-invalid-key"), 401)
         body = request.get_json(silent=True) or {}
@@ -210,6 +211,8 @@ class Management:
             if self.keys.pop(key_hash, None) is None:
                 return _not_found()
             self.assignments.pop(key_hash, None)
+            gone = [k for k, h in self._secrets.items() if h == key_hash]
+            self._deleted.update(gone)  # OpenRouter no longer knows a deleted key: 401 from now on
             self._secrets = {k: h for k, h in self._secrets.items() if h != key_hash}
         return json_response({"deleted": True})
 
