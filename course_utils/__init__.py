@@ -18,7 +18,7 @@ from typing import Any
 from . import config, environment, replay, retry_notice
 from .banner import render_banner
 from .config import NOTEBOOK_VAR
-from .exceptions import (
+from .course_errors import (
     CompletionFailed,
     CourseError,
     InputProblem,
@@ -36,8 +36,8 @@ MODE = REPLAY
 
 # Public names imported on first access: submodules, and name -> the submodule that defines it.
 _LAZY_MODULES = ("catalog", "exercises", "widgets")
-_LAZY_NAMES = {"MODELS": "models", "kindly": "errors", "explain": "errors", "last_explanation": "errors",
-               "check_prompt": "errors", "finish_stream": "errors", "check_completion": "errors"}
+_LAZY_NAMES = {"MODELS": "models", "kindly": "error_box", "explain": "error_box", "last_explanation": "error_box",
+               "check_prompt": "guards", "finish_stream": "guards", "check_completion": "guards"}
 
 __all__ = ["BASE_URL", "MODE", "MODELS", "setup", "ask_api_key", "catalog", "exercises", "widgets", "kindly",
            "explain", "last_explanation", "check_prompt", "finish_stream", "check_completion", "CourseError",
@@ -96,7 +96,7 @@ _earlier_handler: tuple[tuple[type, ...], Any] = ((), None)
 def _explain_cell_errors() -> None:
     """In IPython, show API and course errors of plain cells (no kindly()) in Japanese too.
 
-    Registered for every exception because openai may not be imported yet; errors.show_cell_error passes
+    Registered for every exception because openai may not be imported yet; error_box.show_cell_error passes
     the others on to the handler the shell had before (if any) or to IPython's usual display.
     """
     global _earlier_handler
@@ -110,7 +110,7 @@ def _explain_cell_errors() -> None:
 
 
 def _show_cell_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
-    from .errors import show_cell_error  # imported on the first error only: setup() stays cheap
+    from .error_box import show_cell_error  # imported on the first error only: setup() stays cheap
 
     show_cell_error(shell, etype, value, tb, tb_offset, earlier=_earlier_handler)
 

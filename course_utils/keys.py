@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from . import environment, text
 from .config import KEY_VAR, NO_DOTENV_VAR
+from .course_errors import KeyProblem
 from .environment import REPLAY_PLACEHOLDER
-from .exceptions import KeyProblem
 from .redact import KEY, KEY_HEX_LENGTH, KEY_PREFIX
 
 __all__ = ["DOCUMENT_PLACEHOLDER", "KEY_MESSAGES", "REPLAY_PLACEHOLDER", "KeyLookup", "ask_api_key",

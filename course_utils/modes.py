@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from . import text
 from .config import MODE_VAR
-from .exceptions import RecordWithoutKeyError
+from .course_errors import RecordWithoutKeyError
 from .keys import KeyLookup
 
 LIVE, REPLAY, RECORD = "live", "replay", "record"

@@ -9,7 +9,7 @@ import pytest
 
 from course_utils import keys
 from course_utils.config import KEY_VAR
-from course_utils.exceptions import KeyProblem
+from course_utils.course_errors import KeyProblem
 from tests.conftest import FAKE_KEY
 
 OTHER_KEY = "sk-or-v1-" + "fedcba9876543210" * 4

@@ -8,7 +8,7 @@ import pytest
 import course_utils
 from course_utils import modes
 from course_utils.config import BASE_URL_VAR, KEY_VAR, MODE_VAR
-from course_utils.exceptions import KeyProblem, RecordWithoutKeyError
+from course_utils.course_errors import KeyProblem, RecordWithoutKeyError
 from course_utils.keys import REPLAY_PLACEHOLDER, KeyLookup
 from tests.conftest import FAKE_KEY
 
