@@ -137,6 +137,16 @@ def test_a_key_pasted_into_the_cell_is_never_sent_and_is_named(bad_key, code):
     assert bad_key not in problem.message and FAKE_KEY[9:30] not in problem.message
 
 
+def test_kindly_explains_a_key_pasted_into_the_cell_and_the_lesson_goes_on(capsys):
+    with FakeOpenRouter() as server:
+        client = OpenAI(api_key=FULL_WIDTH_KEY, base_url=server.base_url, max_retries=0)
+        with course_utils.kindly():
+            client.chat.completions.create(model="openrouter/free", messages=[{"role": "user", "content": "やあ"}])
+        assert server.requests == []
+    out = capsys.readouterr().out
+    assert "全角文字" in out and FULL_WIDTH_KEY not in out and FAKE_KEY[9:30] not in out
+
+
 def test_other_encoding_errors_are_not_taken_for_a_key():
     with FakeOpenRouter() as server:
         client = OpenAI(api_key=FAKE_KEY, base_url=server.base_url, default_headers={"X-Title": "日本語の講座"})
