@@ -24,7 +24,7 @@ from .course_errors import (
     UnexpectedResponse,
 )
 from .status_rules import status_case, status_view
-from .text import ERROR_FRAGMENTS, ERRORS, KEYS
+from .text import ERROR_FRAGMENTS, ERRORS, KEYS, PLACEHOLDER_MARK
 
 if TYPE_CHECKING:
     import httpx2
@@ -95,7 +95,8 @@ def classify(exc: BaseException) -> tuple[str, dict[str, str]]:
         return "malformed_response", {}
     unsendable = _unsendable(exc)
     if unsendable is not None:
-        return unsendable, {"message": KEYS["non_ascii"], "where": ""}
+        placeholder = PLACEHOLDER_MARK in str(getattr(exc, "object", ""))  # the document's sample key, pasted
+        return unsendable, {"message": KEYS["placeholder" if placeholder else "non_ascii"], "where": ""}
     text = answer_text(exc)
     if text is not None:
         return ("captive_portal" if is_web_page(text) else "malformed_response"), {}

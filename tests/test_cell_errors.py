@@ -70,6 +70,22 @@ def test_live_api_error_in_a_plain_cell_is_explained(httpserver, monkeypatch, st
     assert FAKE_KEY not in _text(cells[2]) and FAKE_KEY not in str(_errors(cells[2]))
 
 
+def test_wifi_login_page_in_a_plain_cell_is_explained(httpserver, monkeypatch):
+    """School Wi-Fi before login: every request gets a 200 HTML page, openai returns it as a str and the lesson's
+    next line raises AttributeError. The box says what to do; a learner's own AttributeError stays as it is."""
+    httpserver.expect_request("/api/v1/chat/completions", method="POST").respond_with_data(
+        "<!DOCTYPE html><html><head><title>Wi-Fi Login</title></head><body>同意する</body></html>",
+        content_type="text/html")
+    monkeypatch.delenv("COURSE_MODE")
+    monkeypatch.setenv("OPENROUTER_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("OPENROUTER_BASE_URL", httpserver.url_for("/api/v1"))
+    read_answer = PLAIN_CALL.replace("client.chat", "completion = client.chat") + \
+        "\nprint(completion.choices[0].message.content)"
+    cells = _run(SETUP, read_answer, "'答え'.content")
+    _explained_not_dumped(cells[1], "AttributeError", "Wi-Fi のログイン画面")
+    assert HEADINGS["title"] not in _text(cells[2]) and len(_errors(cells[2])[0].traceback) > 1
+
+
 def test_a_key_in_an_error_is_neither_shown_nor_saved(httpserver, monkeypatch):
     """A proxy that echoes the key into its error: the box, the saved evalue, %tb and the exception are clean."""
     httpserver.expect_request("/api/v1/chat/completions", method="POST").respond_with_json(

@@ -36,7 +36,7 @@ from course_utils.error_box import Explanation, explain, kindly
 from course_utils.guards import check_completion, check_prompt, finish_stream
 from course_utils.keys import validate_key
 from course_utils.replay import NOT_RECORDED_MESSAGE
-from course_utils.text import ERRORS
+from course_utils.text import DOCUMENT_PLACEHOLDER, ERRORS
 from fake_openrouter.errors import error_body, status_of
 
 DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
@@ -338,13 +338,18 @@ def test_lone_surrogate_in_a_direct_call(httpserver, client):
     assert_kind(error_box.last_explanation(), "prompt_surrogate", "壊れた文字", "絵文字")
 
 
-def test_full_width_character_in_the_key(httpserver):
-    client = OpenAI(base_url=httpserver.url_for("/api/v1"), api_key="sk-or-v1-ここにキー", max_retries=0)
+@pytest.mark.parametrize("key, needle", [
+    pytest.param(DOCUMENT_PLACEHOLDER, "教材の見本の文字", id="the-documents-placeholder"),
+    pytest.param("sk-or-v1-" + "０１２３" * 16, "全角文字", id="full-width-digits"),
+])
+def test_a_key_the_client_cannot_send(httpserver, key, needle):
+    """A non-ASCII key cannot go into the Authorization header: httpx2 raises UnicodeEncodeError before sending."""
+    client = OpenAI(base_url=httpserver.url_for("/api/v1"), api_key=key, max_retries=0)
     with kindly():
         client.chat.completions.create(model=MODEL, messages=MESSAGES_HI)
     exp = error_box.last_explanation()
-    assert_kind(exp, "key_malformed", "全角文字")
-    assert "ここにキー" not in exp.to_text()
+    assert_kind(exp, "key_malformed", needle)
+    assert key not in exp.to_text() and "０１２３" not in exp.to_text()
 
 
 # Cases whose tests are below rather than in STATUS_CASES or AVAILABILITY_CASES.
