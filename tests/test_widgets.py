@@ -11,7 +11,7 @@ from werkzeug import Request, Response
 
 import course_utils
 from course_utils import catalog, replay, widgets
-from course_utils.exceptions import InputProblem
+from course_utils.course_errors import InputProblem
 from course_utils.text import ERRORS
 from course_utils.widgets import calls
 from course_utils.widgets import sender as sender_module
@@ -69,7 +69,7 @@ def _sender(server, prompt: str = "Say hi") -> widgets.PromptSender:
 
 def _explanation_of(exc_source) -> str:
     """The explanation HTML the errors module gives for what `exc_source()` raises."""
-    from course_utils.errors import explain
+    from course_utils.error_box import explain
 
     with pytest.raises(Exception) as info:
         exc_source()
@@ -194,7 +194,7 @@ def test_sender_midstream_error_is_explained(server):
 
 
 def test_empty_prompt_is_caught_before_any_request(server):
-    from course_utils.errors import check_prompt
+    from course_utils.guards import check_prompt
 
     sender = _sender(server, prompt="   ")
     sender.send()
@@ -288,7 +288,7 @@ def test_comparison_keeps_other_answers_when_one_model_fails(server):
     assert comparison.answers["openai/gpt-4o-mini"].value == widgets.answer_html("pong")
     failed = comparison.results["nonexistent/not-a-model:free"]
     assert isinstance(failed.error, openai.BadRequestError)
-    from course_utils.errors import explain
+    from course_utils.error_box import explain
     assert comparison.answers["nonexistent/not-a-model:free"].value == explain(failed.error)._repr_html_()
     table = comparison.table.value
     assert table.count("<tr>") == 4 and "16 / 80" in table and widgets.TEXT["failed"] in table

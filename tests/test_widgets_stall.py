@@ -16,7 +16,7 @@ import pytest
 
 import course_utils
 from course_utils import config, widgets
-from course_utils.error_messages import MESSAGES
+from course_utils.text import ERRORS
 from course_utils.widgets import calls
 from course_utils.widgets import sender as sender_module
 
@@ -122,7 +122,7 @@ def test_a_stalled_request_is_explained_with_the_seconds_counted(stalling):
     assert waited < STALL * 2 + 3  # two tries of STALL seconds and openai's back-off, not 600 s x 3
     assert stalling.posts == 2  # openai tried once more (MAX_RETRIES), then the widget explained
     status = html.unescape(sender.status.value)
-    assert MESSAGES["client_timeout"]["what"] in status
+    assert ERRORS["client_timeout"]["what"] in status
     assert widgets.TEXT["stalled_cause"].format(seconds=round(STALL)) in status
     assert widgets.TEXT["stalled_next"]["sender"] in status
     assert "timeout=60" not in status  # the lesson's advice about its own timeout= does not fit the widget
@@ -136,7 +136,7 @@ def test_a_stream_that_stalls_midway_is_not_shown_as_complete(stalling):
     sender.send()
     assert "Hello" in sender.answer.value
     status = html.unescape(sender.status.value)
-    assert MESSAGES["client_timeout"]["what"] in status and "トークン:" not in status
+    assert ERRORS["client_timeout"]["what"] in status and "トークン:" not in status
 
 
 def test_stop_ends_a_stalled_request_at_once_and_the_next_send_works(stalling):

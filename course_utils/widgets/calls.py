@@ -4,8 +4,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx2  # openai's HTTP library
-
 from ..catalog import openrouter_client  # a plain openai.OpenAI for OpenRouter; KeyProblem when no key is set
 
 CREATE_ARGS = ("model", "messages", "temperature", "max_tokens", "stream")
@@ -21,6 +19,8 @@ MAX_RETRIES = 1  # one more try after a timeout or a 429/5xx; each wait shows in
 
 def client(widget: str) -> Any:
     """The OpenAI client the "sender" or "comparison" widget sends with (its timeouts and retries above)."""
+    import httpx2  # openai's HTTP library, imported with openai when the first request is made
+
     stall = STALL_SECONDS[widget]
     timeout = httpx2.Timeout(stall, connect=min(CONNECT_SECONDS, stall))
     return openrouter_client().with_options(timeout=timeout, max_retries=MAX_RETRIES)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import course_utils
 
-from ..exceptions import InputProblem, NotRecordedError
+from ..course_errors import InputProblem, NotRecordedError
 from ..text import ERRORS
 from ..text import WIDGETS as TEXT
 from . import calls
@@ -18,7 +18,7 @@ from .formatting import Adjust, Shown, answer_html, count, explain_html, money, 
 from .recorded import models_for
 
 if TYPE_CHECKING:
-    from ..errors import Explanation
+    from ..error_box import Explanation
 
 MAX_COMPARE_WORKERS = 4
 
@@ -36,7 +36,7 @@ class ModelAnswer:
 
 def ask(model: str, messages: list[dict]) -> ModelAnswer:
     """One model's answer to `messages` (non-streamed); an error is kept in the answer, not raised."""
-    from ..errors import check_completion
+    from ..guards import check_completion
 
     started = time.perf_counter()
     try:
@@ -78,7 +78,7 @@ class Comparison(Shown):
 
     def run(self) -> None:
         """What 比較する does: ask every model concurrently and fill each column as its answer arrives."""
-        from ..errors import check_prompt
+        from ..guards import check_prompt
 
         self.results, self.table.value, self.status.value = {}, "", ""
         try:

@@ -12,7 +12,7 @@ from ..text import WIDGETS as TEXT
 if TYPE_CHECKING:
     import ipywidgets
 
-    from ..errors import Explanation
+    from ..error_box import Explanation
 
 Adjust = Callable[["Explanation"], "Explanation"]
 
@@ -24,7 +24,7 @@ WRONG_MODEL_CASES = ("model_invalid", "free_retired", "no_endpoints")
 def explain_html(exc: BaseException, *adjust: Adjust) -> str:
     """The Japanese explanation box, each `adjust` saying it for the widget where the lesson's advice does
     not fit (the lessons' next steps name cells and arguments a widget user never wrote)."""
-    from ..errors import explain
+    from ..error_box import explain
 
     explanation = explain(exc)
     for change in adjust:
@@ -35,7 +35,7 @@ def explain_html(exc: BaseException, *adjust: Adjust) -> str:
 def in_model_box(model: str) -> Adjust:
     """A wrong model's next step names the sender's モデル box, not the lesson's model cell."""
     def change(explanation: Explanation) -> Explanation:
-        from ..errors import close_ids_hint
+        from ..catalog.suggestions import close_ids_hint
 
         if explanation.case not in WRONG_MODEL_CASES:
             return explanation

@@ -13,7 +13,7 @@ from .calls import messages, system_of
 from .formatting import Adjust
 
 if TYPE_CHECKING:
-    from ..errors import Explanation
+    from ..error_box import Explanation
 
 # (model, prompt, system prompt or "")
 Key = tuple[str, str, str]

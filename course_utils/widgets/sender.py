@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import course_utils
 
 from .. import config, retry_notice
-from ..exceptions import InputProblem
+from ..course_errors import InputProblem
 from ..text import ERRORS
 from ..text import WIDGETS as TEXT
 from . import calls
@@ -157,7 +157,7 @@ class PromptSender(Shown):
 
     def _send(self, run: Run, stoppable: bool) -> None:
         """Check the model and prompt, stream the answer into the widget, then show usage (or explain)."""
-        from ..errors import check_prompt
+        from ..guards import check_prompt
 
         with self._lock:
             if self.run is not run:  # 止める came before the thread started
@@ -193,7 +193,7 @@ class PromptSender(Shown):
                 self._ready()
 
     def _receive(self, body: dict, run: Run) -> Reply:
-        from ..errors import check_completion, finish_stream
+        from ..guards import check_completion, finish_stream
 
         reply = Reply(started=time.perf_counter())
         result = calls.client("sender").chat.completions.create(**calls.create_kwargs(body))
