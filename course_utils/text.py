@@ -33,9 +33,10 @@ BANNER_FOOTER = "接続先: {base_url} ／ APIキー: {key_status}"
 RECORDINGS_LINE = {
     "example": "・収録データは見本です。モデル一覧と料金は OpenRouter の実際の公開データ（{catalogue_date} 時点）、"
                "AIの応答文は API の形式に沿って作った例（{days} 付）で、実際の応答とは異なります。",
-    "live": "・収録データは、{days} に OpenRouter から実際に収録した応答です（モデル一覧・料金・応答文はその日のもの）。",
-    "mixed": "・収録データには、OpenRouter から実際に収録した応答（{live}）と、API の形式に沿って作った見本（{example}）が"
-             "混ざっています。",
+    "live": "・収録データは、{days} に OpenRouter から実際に収録した応答です"
+            "（モデル一覧・料金・応答文はその日のもの）。",
+    "mixed": "・収録データには、OpenRouter から実際に収録した応答（{live}）と、"
+             "API の形式に沿って作った見本（{example}）が混ざっています。",
     "day_separator": "・",
 }
 
@@ -71,7 +72,8 @@ KEYS = {
                    "OpenRouter の Keys ページで作ったキーに置き換えてください。",
     "non_ascii": "APIキーに全角文字や日本語が混ざっています。キーは半角の英数字と「-」だけです。"
                  "日本語入力をオフにして、Keys ページからコピーし直してください。",
-    "other_service": "これは OpenRouter ではなく {service} のキーのようです。OpenRouter のキーは「sk-or-v1-」で始まります。"
+    "other_service": "これは OpenRouter ではなく {service} のキーのようです。"
+                     "OpenRouter のキーは「sk-or-v1-」で始まります。"
                      "https://openrouter.ai/settings/keys で OpenRouter のキーを作ってください。",
     "truncated": "APIキーが途中で切れているようです（OpenRouter のキーは「sk-or-v1-」の後に英数字が64文字続きます）。"
                  "コピーし直すか、コピーできない場合は新しいキーを作ってください。",
