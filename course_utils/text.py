@@ -548,7 +548,7 @@ WIDGETS = {
     "model": "モデル",
     "fix_model_box": "{suggestions}https://openrouter.ai/models で今使えるモデルIDを確かめ、「モデル」欄を直してから、"
                      "もう一度「送信」を押してください。",
-    "temperature": "温度",
+    "temperature": "temperature",  # the parameter's own name, as the lessons and the shown code write it
     "max_tokens": "最大トークン",
     "send": "送信",
     "show_code": "コードを表示",
@@ -578,7 +578,7 @@ WIDGETS = {
     "stopped": "「止める」で送信を取りやめました（{seconds} 秒経過）。もう一度「送信」を押すと、送り直せます。",
     # the widgets' own wait (calls.STALL_SECONDS), in place of the lessons' advice about timeout=
     "stalled_cause": "{seconds} 秒のあいだ、サーバーから何も届かなかったので待つのをやめました。"
-                     "ネットワーク（学校の Wi-Fi など）が途切れたか、モデルやプロバイダが混み合っています。",
+                     "ネットワーク（学校の Wi-Fi など）が途切れたか、モデルやプロバイダーが混み合っています。",
     "stalled_next": {
         "sender": "少し待ってから、もう一度「送信」を押してください。続くときは「モデル」欄を別の無料モデルに変えるか、"
                   "ブラウザで https://openrouter.ai が開けるか（ネットワークにつながっているか）確かめてください。",
@@ -590,7 +590,7 @@ WIDGETS = {
     "streaming": "受信中…",
     "empty_answer": "（応答の本文は空でした）",
     "usage": "トークン: 入力 {prompt} ／ 出力 {completion}（合計 {total}） ・ 完了理由: {finish} ・ "
-             "プロバイダ: {provider} ・ 応答時間: {latency} ・ 費用: {cost}",
+             "プロバイダー: {provider} ・ 応答時間: {latency} ・ 費用: {cost}",
     "latency": "{total:.2f} 秒（最初の文字まで {first:.2f} 秒）",
     "finish": {"stop": "stop（最後まで回答）", "length": "length（最大トークンで打ち切り）",
                "content_filter": "content_filter（内容フィルターで停止）", "error": "error（途中でエラー）"},
