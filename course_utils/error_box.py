@@ -110,7 +110,8 @@ def redact_exception(exc: BaseException) -> None:
             current.args = tuple(scrub(arg) if isinstance(arg, str) else arg for arg in current.args)
         for name in ("message", "body"):
             value = getattr(current, name, None)
-            if isinstance(value, (str, dict, list)) and contains_secret(json.dumps(value, ensure_ascii=False)):
+            text = json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, (dict, list)) else value
+            if isinstance(text, str) and contains_secret(text):
                 with suppress(AttributeError):  # a read-only property: its text comes from the args scrubbed above
                     setattr(current, name, _scrubbed(value))
         current = current.__cause__ or current.__context__

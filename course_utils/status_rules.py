@@ -105,9 +105,9 @@ def status_view(exc: openai.APIStatusError) -> StatusView:
     """The parts of an HTTP error response the rules look at."""
     body = exc.body if isinstance(exc.body, dict) else {}
     metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
-    availability = body.get("availability", metadata.get("availability"))
+    availability = body.get("availability")
     if not (isinstance(availability, dict) and isinstance(availability.get("code"), str)):
-        availability = None
+        availability = None  # an older body, or one whose object is unusable: the message rules decide
     headers = {k.lower(): v for k, v in exc.response.headers.items()}
     headers.update({k.lower(): str(v) for k, v in (metadata.get("headers") or {}).items()})
     path = exc.request.url.path if exc.request is not None else ""
@@ -160,7 +160,9 @@ def _availability_values(s: StatusView, values: dict[str, str]) -> dict[str, str
 
     a = s.availability or {}
     requested = [m for m in a.get("requested_models") or [] if isinstance(m, str)]
-    model = values["model"] if values["model"] != ERROR_FRAGMENTS["unknown_value"] or not requested else requested[0]
+    model = values["model"]  # the request's own model; OpenRouter's list when the request named none
+    if model == ERROR_FRAGMENTS["unknown_value"] and requested:
+        model = requested[0]
     fallbacks = suggestions.fallback_hint(list(a.get("fallback_models") or []))
     excluded = [item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
                 for item in a.get("excluded_by") or []]

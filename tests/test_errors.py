@@ -572,3 +572,20 @@ def test_malformed_json_body_is_explained_but_learners_json_errors_are_not(https
     assert_kind(error_box.last_explanation(), "malformed_response", "OPENROUTER_BASE_URL")
     with pytest.raises(json.JSONDecodeError), kindly():
         json.loads("{not json")
+
+
+def test_redact_exception_scrubs_the_chain_in_place(httpserver, client, fake_key, monkeypatch):
+    monkeypatch.setenv("OPENROUTER_API_KEY", fake_key)
+    serve(httpserver, Served.built(401, f"Invalid key {fake_key}", echoed=[fake_key]))
+    with pytest.raises(openai.AuthenticationError) as info:
+        client.chat.completions.create(model=MODEL, messages=MESSAGES_HI)
+    try:
+        raise RuntimeError(f"while sending with {fake_key}", b"raw bytes") from info.value
+    except RuntimeError as outer:
+        outer.body = {"when": object()}  # not JSON: still checked, left as it is
+        error_box.redact_exception(outer)
+        for exc in (outer, info.value):
+            assert fake_key not in str(exc) and fake_key not in repr(exc.args)
+        assert outer.args[1] == b"raw bytes"
+        assert fake_key not in json.dumps(info.value.body) and fake_key not in info.value.message
+        assert "[REDACTED]" in info.value.body["metadata"]["echoed"][0]
