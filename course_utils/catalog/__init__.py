@@ -2,7 +2,7 @@
 
 Every call goes through a plain `openai.OpenAI` client (`client.get(...)`), so replay (vcrpy) and live
 mode work the same. Prices arrive as strings in USD per token; the course shows USD per 1M tokens.
-A server that leaves optional fields out gets 「不明」 / 「—」 in the results, never a KeyError.
+A server that leaves optional fields out gets "unknown" or a dash (text.CATALOG) in the results, never a KeyError.
 
 Modules, lowest first: client (the openai client), pricing, models (the catalogue), providers, costs,
 account (/key, /generation), tables. The notebooks use the names below as `catalog.X`.

@@ -7,7 +7,7 @@ from ..text import CATALOG, KEY_FIELDS
 from .client import get_data
 
 # The fields GET /generation documents as always present (OpenAPI `GenerationResponse.data.required`), so the
-# lessons read them by name: a server that leaves one out gives 「不明」 instead of a KeyError.
+# lessons read them by name: a server that leaves one out gives CATALOG["unknown"] instead of a KeyError.
 GENERATION_FIELDS = frozenset((
     "id", "upstream_id", "total_cost", "cache_discount", "upstream_inference_cost", "created_at", "model", "app_id",
     "streamed", "cancelled", "provider_name", "latency", "moderation_latency", "generation_time", "finish_reason",
@@ -20,7 +20,7 @@ DAILY_FIELDS = frozenset(("used", "limit", "remaining"))  # of /key's free_model
 
 
 class Fields(dict):
-    """A response's JSON object in which a documented field the server left out reads as 「不明」.
+    """A response's JSON object in which a documented field the server left out reads as CATALOG["unknown"].
 
     Any other missing name still raises KeyError, so a misspelt field is not hidden.
     """
@@ -46,7 +46,7 @@ class KeyInfo:
     limit_remaining: float | None
     limit_reset: str | None
     is_free_tier: bool | None
-    free_model_daily_requests: Fields  # used / limit / remaining; 「不明」 for those the server left out
+    free_model_daily_requests: Fields  # used / limit / remaining; CATALOG["unknown"] for those the server left out
     expires_at: str | None
     present: tuple[str, ...] = field(default=(), repr=False)  # KEY_FIELDS the response had: the table lists only those
 

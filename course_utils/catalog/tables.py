@@ -45,7 +45,7 @@ def _num(value: object, digits: int = 6) -> str:
     if value is None:
         return CATALOG["missing"]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)  # a server's odd value (or 「不明」) is shown as it came
+        return str(value)  # a server's odd value (or CATALOG["unknown"]) is shown as it came
     if isinstance(value, int):
         return f"{value:,}"
     text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
