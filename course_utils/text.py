@@ -592,6 +592,7 @@ WIDGETS = {
     "usage": "トークン: 入力 {prompt} ／ 出力 {completion}（合計 {total}） ・ 完了理由: {finish} ・ "
              "プロバイダー: {provider} ・ 応答時間: {latency} ・ 費用: {cost}",
     "latency": "{total:.2f} 秒（最初の文字まで {first:.2f} 秒）",
+    "latency_replayed": "{total:.2f} 秒（収録の再生にかかった時間で、実際の応答時間ではありません）",
     "finish": {"stop": "stop（最後まで回答）", "length": "length（最大トークンで打ち切り）",
                "content_filter": "content_filter（内容フィルターで停止）", "error": "error（途中でエラー）"},
     "cost_free": "$0（無料）",

@@ -153,7 +153,8 @@ def test_sender_streams_chunk_by_chunk_then_shows_usage(server):
     assert sender.updates == STREAM_PIECES
     status = html.unescape(sender.status.value)
     assert "トークン: 入力 16 ／ 出力 60（合計 76）" in status
-    for part in ("完了理由: stop（最後まで回答）", "プロバイダー: Liquid", "応答時間:", "費用: $0（無料）"):
+    for part in ("完了理由: stop（最後まで回答）", "プロバイダー: Liquid", "応答時間:", "秒（最初の文字まで ",
+                 "費用: $0（無料）"):
         assert part in status
     (request,) = _chat_requests(server)
     assert request["stream"] is True and request["model"] == STREAM_MODEL

@@ -71,10 +71,13 @@ def test_typed_text_after_a_filled_prompt_is_said_at_once(replay):
     assert TEXT["differs_none"] in html.unescape(sender.match.value)
 
 
-def test_recorded_examples_still_answer(replay):
+def test_recorded_examples_still_answer_and_their_time_is_not_called_a_response_time(replay):
     sender = _sender(FREE, MOUNTAIN, ASSISTANT)
     assert html.unescape(sender.match.value) == TEXT["match_ok"]
-    assert "トークン:" in _status(sender)
+    status = _status(sender)
+    assert "トークン:" in status and "応答時間:" in status
+    assert "（収録の再生にかかった時間で、実際の応答時間ではありません）" in status
+    assert "最初の文字まで" not in status
 
 
 def test_the_comparison_explains_missing_recordings_once_and_its_times_are_not_real(replay):

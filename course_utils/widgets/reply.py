@@ -36,10 +36,11 @@ class Reply:
         self.usage = part.usage or self.usage
         return new
 
-    def usage_line(self) -> str:
-        """Tokens, finish reason, provider, latency and cost in one line."""
+    def usage_line(self, replayed: bool = False) -> str:
+        """Tokens, finish reason, provider, latency and cost in one line (a replayed latency said to be one)."""
         finish = TEXT["finish"].get(self.finish or "", self.finish or TEXT["unknown"])
-        latency = TEXT["latency"].format(total=self.seconds, first=self.first_seconds or self.seconds)
+        latency = TEXT["latency_replayed" if replayed else "latency"].format(
+            total=self.seconds, first=self.first_seconds or self.seconds)
         return TEXT["usage"].format(
             prompt=count(self.usage, "prompt_tokens"), completion=count(self.usage, "completion_tokens"),
             total=count(self.usage, "total_tokens"),

@@ -179,7 +179,7 @@ class PromptSender(Shown):
                 reply = self._receive(body, run)
             if not reply.text:
                 self._update(run, self.answer, pre(TEXT["empty_answer"]))
-            outcome = html.escape(reply.usage_line())
+            outcome = html.escape(reply.usage_line(replayed=course_utils.MODE == "replay"))
         except Stopped:
             return
         except Exception as exc:  # shown in Japanese inside the widget; the widget stays usable
