@@ -1,7 +1,9 @@
-"""JupyterLab in headless Chromium: run lesson 04 in replay mode, pick a model, send a recorded prompt, watch it stream.
+"""JupyterLab in headless Chromium, started with course.py's settings (menus in Japanese).
 
-JupyterLab runs with no key, COURSE_MODE=replay and the shipped recordings, so the kernel talks to nobody.
-It serves a copy of the lesson from a temporary folder, so nothing can save over the committed notebook.
+Lesson 04 opened as saved (menus, widget placeholders, exercise level marks), then run in replay mode: pick a
+model, send a recorded prompt, watch it stream. JupyterLab runs with no key, COURSE_MODE=replay and the shipped
+recordings, so the kernel talks to nobody. It serves a copy of the lesson from a temporary folder, so nothing can
+save over the committed notebook.
 """
 from __future__ import annotations
 
@@ -13,7 +15,10 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -54,6 +59,26 @@ RUN_ALL_WHEN_READY = """async () => {
 ALL_CELLS_RAN = """(count) => {
     const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(e => e.textContent.trim());
     return p.length === count && p.every(t => /\\[\\d+\\]/.test(t)); }"""
+# How many pixels of `text`, drawn in the font of the first heading containing it, are coloured: a colour emoji
+# font draws the level marks in colour, a missing one draws an empty box (tofu) in the text colour.
+COLOURED_PIXELS = """(text) => {
+    const heading = [...document.querySelectorAll('.jp-RenderedMarkdown :is(h2, h3)')]
+        .find(h => h.textContent.includes(text));
+    const style = getComputedStyle(heading);
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 64;
+    const g = canvas.getContext('2d');
+    g.font = `${style.fontWeight} 48px ${style.fontFamily}`;
+    g.textBaseline = 'top';
+    g.fillStyle = style.color;
+    g.fillText(text, 4, 4);
+    const d = g.getImageData(0, 0, 64, 64).data;
+    let coloured = 0;
+    for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) coloured++;
+    }
+    return coloured;
+}"""
 WATCH_ANSWER = """() => { window.answers = [];
     const box = document.querySelector('.course-answer');
     new MutationObserver(() => window.answers.push(box.textContent)).observe(
@@ -71,7 +96,7 @@ COURSE_VARS = ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "COURSE_MODE", "COUR
 def chromium() -> str:
     """The system Chromium; skipped locally when missing, but a failure on CI (CI=true)."""
     if not os.path.exists(CHROMIUM):
-        message = f"Chromium not found at {CHROMIUM} (apt-get install -y chromium fonts-noto-cjk)"
+        message = f"Chromium not found at {CHROMIUM} (.ci/run installs it with the fonts the lessons need)"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -126,70 +151,101 @@ def lab(tmp_path):
         log.close()
 
 
+@contextmanager
+def _lesson_page(chromium: str, url: str, token: str, failed_shot: Path) -> Iterator[Any]:
+    """Lesson 04 open in a new headless Chromium with its kernel idle; a screenshot when the test fails in it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True, timeout=30_000)
+        page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="ja-JP")
+        try:
+            page.set_default_timeout(20_000)
+            page.goto(f"{url}/lab/tree/{LESSON.as_posix()}?token={token}", timeout=60_000)
+            page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+            yield page
+        except Exception:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(failed_shot))
+            raise
+        finally:
+            browser.close()
+
+
 def _plain(text: str) -> str:
     """Text without whitespace or Markdown markers: each streamed state of the answer is a prefix of the last."""
     return "".join(text.replace("*", "").replace("`", "").split())
 
 
+def test_saved_lesson_opens_with_japanese_menus_widget_placeholders_and_level_marks(lab, chromium):
+    """What a learner sees on opening lesson 04 before running anything (JupyterLab does not draw the widgets'
+    saved state without a kernel; each widget's saved text says what will appear)."""
+    from playwright.sync_api import expect
+
+    url, token = lab
+    with _lesson_page(chromium, url, token, ARTIFACTS / "04_python_api-saved-failed.png") as page:
+        # The README's and lesson 02's path to a terminal, as the language pack names it.
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^ファイル$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile("^新規$")).hover()
+        expect(page.locator(".lm-Menu-itemLabel", has_text=re.compile("^ターミナル$"))).to_be_visible()
+        page.keyboard.press("Escape")
+
+        # Lesson 04's exercises are 🐢 (basic); lesson 00 explains the marks by their look.
+        expect(page.locator(".jp-RenderedMarkdown h3", has_text="🐢").first).to_be_attached()
+        assert page.evaluate(COLOURED_PIXELS, "🐢") > 100, "the level mark is drawn without a colour emoji font"
+
+        for widget in ("picker", "sender"):
+            expect(page.get_by_text(TEXT["placeholder"][widget], exact=True)).to_be_visible()
+        expect(page.get_by_text("VBox(children=")).to_have_count(0)
+
+
 def test_lesson_04_sender_streams_a_recorded_answer(lab, chromium):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     url, token = lab
     code_cells = sum(c.cell_type == "code" for c in nbformat.read(ROOT / LESSON, as_version=4).cells)
     free, paid = course_utils.MODELS.free, course_utils.MODELS.paid
     answer = AnswerBook().find(free, PROMPT).text
     started = time.monotonic()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True, timeout=30_000)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="ja-JP")
-            page.set_default_timeout(20_000)
-            page.goto(f"{url}/lab/tree/{LESSON.as_posix()}?token={token}", timeout=60_000)
-            page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
-            page.evaluate(RUN_ALL_WHEN_READY)
-            page.wait_for_function(ALL_CELLS_RAN, arg=code_cells, timeout=120_000)
-            expect(page.get_by_text("【再生モード】")).to_be_visible()
-            expect(page.locator(f".jp-OutputArea-output[data-mime-type='{STDERR}']")).to_have_count(0)
+    with _lesson_page(chromium, url, token, SHOT.with_name(SHOT.stem + "-failed.png")) as page:
+        page.evaluate(RUN_ALL_WHEN_READY)
+        page.wait_for_function(ALL_CELLS_RAN, arg=code_cells, timeout=120_000)
+        expect(page.get_by_text("【再生モード】")).to_be_visible()
+        expect(page.locator(f".jp-OutputArea-output[data-mime-type='{STDERR}']")).to_have_count(0)
 
-            # The picker's choice is shown under its list and fills the sender's model box.
-            chosen = page.locator(".widget-html", has_text=TEXT["chosen"].split("<")[0].strip()).locator("code")
-            model_label = page.locator("label", has_text=re.compile(f"^{TEXT['model']}$"))
-            model_box = page.locator(".widget-text", has=model_label)
-            models = page.locator(".widget-select select")
-            for model in (paid, free):
-                option = models.locator("option", has_text=f"｜ {model}").first
-                models.select_option(value=option.get_attribute("value"))
-                expect(chosen).to_have_text(model)
-                expect(model_box.locator("input")).to_have_value(model)
+        # The picker's choice is shown under its list and fills the sender's model box.
+        chosen = page.locator(".widget-html", has_text=TEXT["chosen"].split("<")[0].strip()).locator("code")
+        model_label = page.locator("label", has_text=re.compile(f"^{TEXT['model']}$"))
+        model_box = page.locator(".widget-text", has=model_label)
+        models = page.locator(".widget-select select")
+        for model in (paid, free):
+            option = models.locator("option", has_text=f"｜ {model}").first
+            models.select_option(value=option.get_attribute("value"))
+            expect(chosen).to_have_text(model)
+            expect(model_box.locator("input")).to_have_value(model)
 
-            examples = page.locator(".widget-dropdown", has=page.locator("label", has_text=TEXT["recorded_prompts"]))
-            examples.locator("select").select_option(value=f"{free}: {PROMPT}")
-            expect(page.get_by_placeholder(TEXT["prompt_hint"])).to_have_value(PROMPT)
+        examples = page.locator(".widget-dropdown", has=page.locator("label", has_text=TEXT["recorded_prompts"]))
+        examples.locator("select").select_option(value=f"{free}: {PROMPT}")
+        expect(page.get_by_placeholder(TEXT["prompt_hint"])).to_have_value(PROMPT)
 
-            page.evaluate(WATCH_ANSWER)
-            page.get_by_role("button", name=TEXT["send"]).click()
-            status = page.locator(".course-status")
-            expect(status).to_contain_text(re.compile(r"トークン: 入力 \d+ ／ 出力 \d+"), timeout=30_000)
-            expect(status).to_contain_text(TEXT["finish"]["stop"])
-            # The answer's Markdown is rendered: a list of three items with bold titles, no `**` left.
-            shown = page.locator(".course-answer")
-            expect(shown.locator("li")).to_have_count(3)
-            expect(shown.locator("li strong").first).to_have_text("コードに直接書かない:")
-            assert _plain(shown.text_content()) == _plain(answer)
-            seen = [t for t in dict.fromkeys(page.evaluate("window.answers")) if t]
-            assert len(seen) >= 3, f"the answer did not stream in pieces: {seen}"
-            assert all(_plain(answer).startswith(_plain(t)) for t in seen), "a partial answer is not a prefix"
+        page.evaluate(WATCH_ANSWER)
+        page.get_by_role("button", name=TEXT["send"]).click()
+        status = page.locator(".course-status")
+        expect(status).to_contain_text(re.compile(r"トークン: 入力 \d+ ／ 出力 \d+"), timeout=30_000)
+        expect(status).to_contain_text(TEXT["finish"]["stop"])
+        # The answer's Markdown is rendered: a list of three items with bold titles, no `**` left.
+        shown = page.locator(".course-answer")
+        expect(shown.locator("li")).to_have_count(3)
+        expect(shown.locator("li strong").first).to_have_text("コードに直接書かない:")
+        assert _plain(shown.text_content()) == _plain(answer)
+        seen = [t for t in dict.fromkeys(page.evaluate("window.answers")) if t]
+        assert len(seen) >= 3, f"the answer did not stream in pieces: {seen}"
+        assert all(_plain(answer).startswith(_plain(t)) for t in seen), "a partial answer is not a prefix"
 
-            ARTIFACTS.mkdir(exist_ok=True)
-            # The picker's first row at the top: the picker, the sender and the streamed answer in one shot.
-            page.locator(".widget-toggle-buttons").evaluate("e => e.scrollIntoView({block: 'start'})")
-            page.screenshot(path=str(SHOT))
-        except Exception:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(SHOT.with_name(SHOT.stem + "-failed.png")))
-            raise
-        finally:
-            browser.close()
+        ARTIFACTS.mkdir(exist_ok=True)
+        # The picker's first row at the top: the picker, the sender and the streamed answer in one shot.
+        page.locator(".widget-toggle-buttons").evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.screenshot(path=str(SHOT))
     print(f"browser part: {time.monotonic() - started:.1f} s")
 
 
