@@ -64,10 +64,16 @@ def plan_problem(plan: Plan, today: date) -> str | None:
     return files.out_dir_problem(plan.out)
 
 
+def class_name(name: str) -> tuple[str, int] | None:
+    """(prefix, N) of a class key's name `<prefix>-N`, else None."""
+    head, _, tail = name.rpartition("-")
+    return (head, int(tail)) if head and tail.isdigit() else None
+
+
 def key_number(name: str, prefix: str) -> int | None:
     """N of a key named `<prefix>-N`, else None."""
-    head, _, tail = name.rpartition("-")
-    return int(tail) if head == prefix and tail.isdigit() else None
+    parsed = class_name(name)
+    return parsed[1] if parsed and parsed[0] == prefix else None
 
 
 def new_names(existing: list[str], prefix: str, count: int) -> list[str]:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from .. import text
 from .api import ManagementClient, ManagementError, management_key
 from .costs import usd
-from .create import JST
+from .create import JST, class_name
 from .terminal import say
 
 T = text.CLASS_KEYS
@@ -20,8 +20,8 @@ BUCKETS = (0.25, 0.5, NEAR_LIMIT, 1.0)
 
 def is_class_key(name: str, prefix: str | None = None) -> bool:
     """Whether `name` is `<prefix>-NN` (any prefix when None)."""
-    head, _, tail = name.rpartition("-")
-    return bool(head) and tail.isdigit() and (prefix is None or head == prefix)
+    parsed = class_name(name)
+    return parsed is not None and prefix in (None, parsed[0])
 
 
 def _expires(key: dict) -> datetime | None:
@@ -102,7 +102,7 @@ def summary_lines(keys: list[dict], now: datetime) -> list[str]:
     classes: dict[str, list[dict]] = {}
     for key in keys:
         if is_class_key(key["name"]):
-            classes.setdefault(key["name"].rpartition("-")[0], []).append(key)
+            classes.setdefault(class_name(key["name"])[0], []).append(key)
     lines = []
     for prefix, members in sorted(classes.items()):
         expiry = [_expires(k) for k in members]
