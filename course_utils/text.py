@@ -807,15 +807,18 @@ CLI = {
 CLASS_KEYS = {
     # the class profile (COURSE_PROFILE), for the banner
     "profile_live": "クラス用の設定（COURSE_PROFILE={profile}）: 教材で「無料モデル」と呼んでいる MODELS.free などは、"
-                    "安い有料モデル（{free} など）に置き換わっています。ふつうの長さの質問で1回0.1円未満の費用がかかり、"
-                    "クラスキーの上限から引かれます。教材に「無料」「費用は0」とあっても、この授業では少額かかります。",
+                    "安い有料モデル（{free} など）に置き換わっています。"
+                    "ふつうの長さの質問で1回0.1円未満の費用がかかり、クラスキーの上限から引かれます。"
+                    "教材に「無料」「費用は0」とあっても、この授業では少額かかります。",
     "profile_not_live": "COURSE_PROFILE={profile} はライブモード用の設定です。このモードでは、収録してある標準のモデル"
                         "（無料モデル）を使います。",
-    "profile_unknown": "COURSE_PROFILE={value!r} は使えない値です（{names} のどれかを指定します）。標準のモデルを使います。",
+    "profile_unknown": "COURSE_PROFILE={value!r} は使えない値です（{names} のどれかを指定します）。"
+                       "標準のモデルを使います。",
     # the Management key and the API's errors
     "no_management_key": "Management キーが設定されていません。https://openrouter.ai/settings/management-keys で "
-                         "Management キーを作り、講師のパソコンの .env に「OPENROUTER_MANAGEMENT_KEY=（キー）」と書くか、"
-                         "環境変数 OPENROUTER_MANAGEMENT_KEY に設定してください。Management キーはふつうのAPIキーとは別のもので、"
+                         "Management キーを作り、講師のパソコンの .env に"
+                         "「OPENROUTER_MANAGEMENT_KEY=（キー）」と書くか、環境変数 OPENROUTER_MANAGEMENT_KEY に"
+                         "設定してください。Management キーはふつうのAPIキーとは別のもので、"
                          "学習者が読める場所（ハブの共有フォルダなど）には決して置かないでください。"
                          "（--dry-run の試算だけなら、キーなしで実行できます）",
     "http": {
@@ -833,24 +836,27 @@ CLASS_KEYS = {
         "5xx": "OpenRouter 側のエラーです（{status}: {detail}）。しばらく待ってから、もう一度実行してください。",
         "other": "OpenRouter がエラーを返しました（{status}: {detail}）。",
     },
-    "unreachable": "{url} に接続できませんでした（{error}）。インターネット接続と OPENROUTER_BASE_URL の設定を確かめてください。",
+    "unreachable": "{url} に接続できませんでした（{error}）。"
+                   "インターネット接続と OPENROUTER_BASE_URL の設定を確かめてください。",
     "not_json": "OpenRouter の応答を読み取れませんでした（{status}）。しばらく待ってから、もう一度実行してください。",
     # checking the command line
     "bad_date": "日付は YYYY-MM-DD の形で指定してください（指定された値: {value}）。",
     "bad_count": "--count は 1 から 500 までの数にしてください。",
     "bad_limit": "--limit は 0 より大きい金額（ドル）にしてください（例: --limit 1）。",
     "bad_expires": "--expires の日付 {date} は過去の日付です。今日以降の日付にしてください。",
-    "bad_prefix": "--prefix {prefix!r} は使えません。半角英数字と「_」「-」だけで、32文字までにしてください（例: class2026a）。",
+    "bad_prefix": "--prefix {prefix!r} は使えません。半角英数字と「_」「-」だけで、32文字までにしてください"
+                  "（例: class2026a）。",
     "out_not_dir": "{path} はフォルダではありません。キーを保存するフォルダを --out に指定してください。",
     "out_in_git": "{path} は git で管理しているフォルダの中にあり、.gitignore で除外されていません。"
-                  "キーをコミットしてしまわないよう、講座のリポジトリの外のフォルダ（例: ~/class-keys）を --out に指定してください。",
+                  "キーをコミットしてしまわないよう、講座のリポジトリの外のフォルダ（例: ~/class-keys）を"
+                  " --out に指定してください。",
     "unknown_models": "次のモデルIDはモデル一覧にありません: {models}。つづりを確かめてください"
                       "（--models course で講座のクラス用のモデルを指定できます）。",
     # confirmation and progress
     "confirm": "{question} [y/N]: ",
     "confirm_create": "{count}本のキーを作成します。よろしいですか？",
-    "confirm_delete": "{prefix} のキー {count}本を削除します。削除したキーは元に戻せず、学習者はそのキーを使えなくなります。"
-                      "よろしいですか？",
+    "confirm_delete": "{prefix} のキー {count}本を削除します。削除したキーは元に戻せず、"
+                      "学習者はそのキーを使えなくなります。よろしいですか？",
     "no_tty": "確認が必要ですが、入力できる端末がありません（パイプや自動実行から呼ばれています）。"
               "内容を確かめたうえで、--yes を付けて実行してください。何も変更していません。",
     "cancelled": "中止しました。何も変更していません。",
@@ -871,8 +877,9 @@ CLASS_KEYS = {
     "created": "{count}本のキーを作成しました。キーの一覧: {csv}　配布用の紙: {slips}"
                "（どちらも本人だけが読めるファイルです。キーは画面には表示しません）",
     "partial": "{total}本のうち {done}本を作成したところで、{name} の作成に失敗しました: {error}\n"
-               "作成済みの {done}本は keys.csv に保存してあります。残りの {rest}本は、同じコマンドを --count {rest} にして"
-               "実行すると、続きの番号で作成され、同じ keys.csv に追加されます。",
+               "作成済みの {done}本は keys.csv に保存してあります。"
+               "残りの {rest}本は、同じコマンドを --count {rest} にして実行すると、続きの番号で作成され、"
+               "同じ keys.csv に追加されます。",
     "assign_failed": "作成したキーをガードレール「{name}」に割り当てられませんでした: {error}\n"
                      "今のキーはモデルの制限なしで使えます。OpenRouter の Guardrails ページで割り当てるか、"
                      "class-keys disable で止めてください。",
@@ -885,7 +892,8 @@ CLASS_KEYS = {
     "cost_header": "回 ｜ 呼び出し ｜ トークン（入力 / 出力） ｜ 1人あたり ｜ クラス全員",
     "cost_row": "{lesson} ｜ {calls}回 ｜ {prompt} / {completion} ｜ {one} ｜ {all}",
     "cost_total": "合計 ｜ {calls}回 ｜ ｜ {one} ｜ {all}（{students}人）",
-    "cost_formula": "計算: {students}人 × 各回の呼び出し（合計{calls}回）× 各モデルの料金 ＝ 1人 {one}、クラス全員 {all}",
+    "cost_formula": "計算: {students}人 × 各回の呼び出し（合計{calls}回）× 各モデルの料金 ＝ "
+                    "1人 {one}、クラス全員 {all}",
     "cost_vs_limit": "1人の上限 {limit}（{period}）に対して、教材1周は {one} です。上限まで約 {rounds} 周分使えます"
                      "（学習者が質問を変えて試すと、そのぶん増えます）。",
     "cost_cap": "費用の最大: {students}人 × 上限 {limit} ＝ {cap}（{period}。上限に達したキーはそれ以上使えません）",
@@ -914,8 +922,9 @@ CLASS_KEYS = {
     "slip_key_label": "あなたの APIキー（使われている文字は 0〜9 と a〜f だけです。o や l はありません）",
     "slip_steps_title": "使えるようにする3つの手順",
     "slip_steps": (
-        "JupyterLab で、講座のフォルダにある <code>.env</code> を開きます。ない場合は、メニューの File → New → Terminal で"
-        "ターミナルを開き、<code>cp .env.example .env</code> を実行してから開きます。",
+        "JupyterLab で、講座のフォルダにある <code>.env</code> を開きます。ない場合は、"
+        "メニューの File → New → Terminal でターミナルを開き、<code>cp .env.example .env</code> を"
+        "実行してから開きます。",
         "<code>OPENROUTER_API_KEY=</code> の後ろに上のキーを書き（引用符や空白は不要です）、次の行に "
         "<code>COURSE_PROFILE=class</code> と書いて保存します。",
         "ノートブックの最初のセル <code>course_utils.setup()</code> をもう一度実行します。"
@@ -926,7 +935,8 @@ CLASS_KEYS = {
                 "（画面には表示されません。カーネルを再起動したら、もう一度入力します）。",
     "slip_limit": "このキーで使える金額は {limit} ドルまでです（{reset}）。使い切ると、このキーでの呼び出しは"
                   "エラー（402）になります。そのときは講師に知らせてください。",
-    "slip_reset": {"daily": "毎日、日本時間の9時に0から数え直します", "weekly": "毎週月曜日、日本時間の9時に0から数え直します",
+    "slip_reset": {"daily": "毎日、日本時間の9時に0から数え直します",
+                   "weekly": "毎週月曜日、日本時間の9時に0から数え直します",
                    "monthly": "毎月1日、日本時間の9時に0から数え直します", "": "数え直しはなく、授業全体での合計です"},
     "slip_expiry": "有効期限: {expiry}。それを過ぎると、このキーは使えなくなります。",
     "slip_no_expiry": "有効期限はありません。授業が終わったら、講師が無効にします。",
@@ -934,7 +944,8 @@ CLASS_KEYS = {
                      "貼ったりしないでください。使った分は講師のアカウントに請求されます。",
     # the command line's help
     "help": {
-        "class_keys": "クラスの学習者全員に、上限と有効期限つきのAPIキーを1本ずつ作ります（OpenRouter の Management キーを使います）",
+        "class_keys": "クラスの学習者全員に、上限と有効期限つきのAPIキーを1本ずつ作ります"
+                      "（OpenRouter の Management キーを使います）",
         "create": "キーを作成し、キーの一覧 keys.csv と配布用の紙 slips.html を保存します",
         "count": "作るキーの本数（学習者の人数）",
         "limit": "1本あたりの利用額の上限（ドル）",
