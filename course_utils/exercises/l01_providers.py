@@ -16,8 +16,8 @@ RATIO_TOLERANCE = 0.05
 TEXT = {
     "empty": "answer がまだ None のままです。「ここだけ書き換えてください」の行に、答えを求める式を書いてください。",
     "not_int": "モデルの数は整数（例: 7）で答えてください。文字列やリストではなく、len(...) や辞書から取り出した数です。",
-    "all_models": "それはカタログ全体のモデル数です。メーカーが \"{maker}\" のモデルだけを数えてください。",
-    "makers": "それはメーカーの数（makers_count の長さ）です。\"{maker}\" のモデル数を取り出してください。",
+    "all_models": "それはカタログ全体のモデル数です。開発元が \"{maker}\" のモデルだけを数えてください。",
+    "makers": "それは開発元の数（makers_count の長さ）です。\"{maker}\" のモデル数を取り出してください。",
     "count_other": "数が違います。dict(counts)[\"{maker}\"] で、\"{maker}\" のモデル数を取り出せます。",
     "not_number": "比は数（例: 2.5）で答えてください。高い方の入力料金 ÷ 安い方の入力料金です。",
     "reversed": "1 より小さくなっています。割る順番が逆です（いちばん高い入力料金 ÷ いちばん安い入力料金）。",
@@ -77,12 +77,12 @@ def _price_ratio(answer: object) -> str | None:
 
 register(Exercise(
     id="01-1",
-    title=f"メーカー \"{MAKER}\" のモデルは何個？",
+    title=f"開発元 \"{MAKER}\" のモデルは何個？",
     judge=_maker_count,
     hint=TEXT["count_other"].format(maker=MAKER),
-    praise="モデルIDの「/」の前がメーカーです。ライブモードでは今日の全モデルで数え直せます。",
+    praise="モデルIDの「/」の前が開発元です。ライブモードでは今日の全モデルで数え直せます。",
     solution=f'''
-counts = catalog.makers_count(models)   # (メーカー, モデル数) の組のリスト。多い順に並んでいます
+counts = catalog.makers_count(models)   # (開発元, モデル数) の組のリスト。多い順に並んでいます
 answer = dict(counts)["{MAKER}"]
 # 別解: answer = len(catalog.models_table(models, maker="{MAKER}"))
 ''',
@@ -90,10 +90,10 @@ answer = dict(counts)["{MAKER}"]
 
 register(Exercise(
     id="01-2",
-    title="同じモデルの入力料金は、プロバイダによって最大何倍違う？",
+    title="同じモデルの入力料金は、プロバイダーによって最大何倍違う？",
     judge=_price_ratio,
     hint=TEXT["ratio_other"],
-    praise="同じモデルでも、どのプロバイダが動かすかで料金がこれだけ変わります。",
+    praise="同じモデルでも、どのプロバイダーが動かすかで料金がこれだけ変わります。",
     solution='''
 prices = [r.input_per_m for r in rows if r.input_per_m is not None]
 answer = max(prices) / min(prices)

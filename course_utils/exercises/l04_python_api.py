@@ -11,6 +11,7 @@ from typing import Any
 from .. import catalog, config
 from ..errors import suggest_models
 from . import Exercise, register
+from .calls import messages_problem, output_limit, record_call
 
 # Learner-facing text.
 HINTS = {
@@ -19,7 +20,7 @@ HINTS = {
     "url_other": "base_url は OpenRouter のエンドポイントです。資料のコードの base_url=... の行をよく見てください"
                  "（course_utils.BASE_URL と同じ値です）。",
     "url_path": "ドメインは合っています。URLの最後に「/api/v1」まで付いているか確かめてください。",
-    "model_empty": "model にモデルIDを文字列で書いてください（例: 「メーカー/モデル名:free」の形）。",
+    "model_empty": "model にモデルIDを文字列で書いてください（例: 「開発元/モデル名:free」の形）。",
     "model_missing": "モデル「{model}」は今のカタログにありません。{close}course_utils.catalog.get_model(...) で確かめられます。",
     "model_close": "近いIDの候補: {ids}。",
     "model_paid": "「{model}」はカタログにありますが有料モデルです。この演習では、名前が「:free」で終わる無料モデルを指定してください。",
@@ -88,7 +89,7 @@ register(Exercise(
 my_base_url = "https://openrouter.ai/api/v1"   # または course_utils.BASE_URL
 my_model = course_utils.MODELS.free            # カタログにある無料モデルのID
 
-# OpenAI 用のコードとの違いは base_url だけです。モデルIDは「メーカー/モデル名」の形で、
+# OpenAI 用のコードとの違いは base_url だけです。モデルIDは「開発元/モデル名」の形で、
 # 無料版は「:free」で終わります。今使えるかは course_utils.catalog.get_model(my_model) で確かめられます。
 ''',
     praise="base_url を OpenRouter に向け、今のカタログにあるモデルを選べました。",
@@ -106,4 +107,62 @@ total_tokens = completion.usage.total_tokens
 # total_tokens は prompt_tokens + completion_tokens と同じ値です。
 ''',
     praise="usage.total_tokens は、入力と出力のトークン数の合計です。",
+))
+
+
+# Exercise 04-3: the learner writes a whole create(...) call; it is checked offline by calls.record_call.
+CALL_HINTS = {
+    "model_empty": "model=... の「...」を、モデルIDに書き換えてください"
+                   "（この回の無料モデル course_utils.MODELS.free）。",
+    "model_other": "model には、この回の無料モデル course_utils.MODELS.free（{model}）を指定してください。",
+    "limit_missing": "答えの長さの上限がまだありません。max_tokens=... を足してください。",
+    "limit_wrong": "max_tokens は 100 にします（いまは {value!r} です）。",
+}
+CALL_LIMIT = 100
+
+
+def judge_written_call(ask: Any) -> str | None:
+    """Right when ask(client) calls create(model=MODELS.free, messages=[... a user turn ...], max_tokens=100)."""
+    from ..models import MODELS
+
+    call, problem = record_call(ask)
+    if problem:
+        return problem
+    model = call.get("model")
+    if not isinstance(model, str) or not model.strip():
+        return CALL_HINTS["model_empty"]
+    if model.strip() != MODELS.free:
+        checked = judge_client_settings({"base_url": config.DEFAULT_BASE_URL, "model": model.strip()})
+        return checked or CALL_HINTS["model_other"].format(model=MODELS.free)
+    problem = messages_problem(call.get("messages"))
+    if problem:
+        return problem
+    limit = output_limit(call)
+    if limit is None:
+        return CALL_HINTS["limit_missing"]
+    if limit != CALL_LIMIT or isinstance(limit, bool):
+        return CALL_HINTS["limit_wrong"].format(value=limit)
+    return None
+
+
+register(Exercise(
+    id="04-3",
+    title="呼び出しを自分で書く",
+    judge=judge_written_call,
+    hint="client.chat.completions.create( の中に、model=...、messages=[...]、max_tokens=... の3つを書きます。",
+    solution='''
+def ask(client):
+    return client.chat.completions.create(
+        model=course_utils.MODELS.free,
+        messages=[{"role": "user", "content": "OpenRouter を一言で説明してください。"}],
+        max_tokens=100,
+    )
+
+course_utils.exercises.check("04-3", ask)
+
+# ライブモードなら、本物のクライアントで送れます:
+# print(ask(client).choices[0].message.content)
+''',
+    praise="model・messages・max_tokens のそろった呼び出しが書けました。"
+           "ライブモードなら ask(client) で実際に送れます。",
 ))

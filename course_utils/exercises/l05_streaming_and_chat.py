@@ -83,3 +83,63 @@ messages.append({"role": "user", "content": "帰りに京都駅で買えるお�
 """,
     praise="この messages を送れば、AIはここまでの会話をすべて読んだうえで3つ目の質問に答えます。",
 ))
+
+
+# Exercise 05-2: the learner writes a streaming call with a system prompt (checked offline, nothing is sent).
+CALL_HINTS = {
+    "model": "model には、この回で使っている変数 model（course_utils.MODELS.free）を渡してください。",
+    "no_system": "messages の先頭に、{\"role\": \"system\", \"content\": \"…\"} のシステムプロンプトを置いてください。",
+    "system_first": "システムプロンプト（role が \"system\"）は、messages の先頭（1番目）に置きます。",
+    "no_stream": "答えを少しずつ受け取るには、stream=True を付けます。",
+}
+
+
+def judge_streaming_call(ask: Any) -> str | None:
+    """Right when ask(client) streams from MODELS.free with a system prompt first and a user turn after it."""
+    from ..models import MODELS
+    from .calls import messages_problem, record_call
+
+    call, problem = record_call(ask)
+    if problem:
+        return problem
+    if call.get("model") != MODELS.free:
+        return CALL_HINTS["model"]
+    messages = call.get("messages")
+    problem = messages_problem(messages)
+    if problem:
+        return problem
+    roles = [m["role"] for m in messages]
+    if "system" not in roles:
+        return CALL_HINTS["no_system"]
+    if roles[0] != "system":
+        return CALL_HINTS["system_first"]
+    if call.get("stream") is not True:
+        return CALL_HINTS["no_stream"]
+    return None
+
+
+register(Exercise(
+    id="05-2",
+    title="システムプロンプト付きのストリーミングの呼び出しを書く",
+    judge=judge_streaming_call,
+    hint="messages の先頭に role が \"system\" の辞書を足し、create(...) に stream=True を付けます。",
+    solution='''
+def ask(client):
+    return client.chat.completions.create(
+        model=model,
+        messages=[
+            {"role": "system", "content": "あなたは小学生に理科を教える先生です。やさしく2文で答えてください。"},
+            {"role": "user", "content": "虹はなぜ7色に見えるのですか？"},
+        ],
+        stream=True,
+    )
+
+course_utils.exercises.check("05-2", ask)
+
+# ライブモードなら、本物のクライアントで受け取れます:
+# for chunk in ask(client):
+#     if chunk.choices:
+#         print(chunk.choices[0].delta.content or "", end="", flush=True)
+''',
+    praise="システムプロンプトは先頭に、stream=True で答えは少しずつ届きます。",
+))

@@ -68,3 +68,57 @@ fewest = min(results, key=lambda m: results[m].usage.completion_tokens)
 """,
     praise="出力トークンには推論（考える過程）のトークンも含まれます。答えが短くても、考える量が多いモデルは出力トークンが増えます。",
 ))
+
+
+# Exercise 06-2: one call whose model comes from the argument (checked offline with each compared model).
+CALL_TEXT = {
+    "fixed_model": "model に {model!r} と書いてあるため、どのモデルを渡しても同じモデルに送ってしまいます。"
+                   "model= には引数の model_id を渡してください。",
+    "other_model": "model= には、引数の model_id をそのまま渡してください（{model!r} になっています）。",
+    "same_prompt": "モデルごとに messages が変わっています。比べるときは、どのモデルにも同じ messages を送ります。",
+}
+
+
+def judge_model_swap(ask: Any) -> str | None:
+    """Right when ask(client, model_id) sends the same messages to whichever model id it is given."""
+    from ..models import MODELS
+    from .calls import messages_problem, record_calls
+
+    models = [MODELS.small_free, MODELS.large_free, MODELS.paid]
+    calls, problem = record_calls(ask, [(m,) for m in models])
+    if problem:
+        return problem
+    sent = [c.get("model") for c in calls]
+    if len(set(map(repr, sent))) == 1:
+        return CALL_TEXT["fixed_model"].format(model=sent[0])
+    wrong = next((s for s, m in zip(sent, models, strict=True) if s != m), None)
+    if wrong is not None:
+        return CALL_TEXT["other_model"].format(model=wrong)
+    problem = messages_problem(calls[0].get("messages"))
+    if problem:
+        return problem
+    if any(c.get("messages") != calls[0].get("messages") for c in calls):
+        return CALL_TEXT["same_prompt"]
+    return None
+
+
+register(Exercise(
+    id="06-2",
+    title="model だけを取り替える呼び出しを書く",
+    judge=judge_model_swap,
+    hint="model= に、関数の引数 model_id を渡します。messages はどのモデルでも同じです。",
+    solution='''
+def ask(client, model_id):
+    return client.chat.completions.create(
+        model=model_id,
+        messages=[{"role": "user", "content": prompt}],
+    )
+
+course_utils.exercises.check("06-2", ask)
+
+# ライブモードなら、3つのモデルに同じプロンプトを送れます:
+# for m in models:
+#     print(m, ask(client, m).choices[0].message.content)
+''',
+    praise="同じ関数のまま、渡すモデルIDを変えるだけで別の開発元のモデルに送れます。",
+))

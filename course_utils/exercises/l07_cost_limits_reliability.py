@@ -104,8 +104,8 @@ register(Exercise(
 extra_body = {
     "models": [
         course_utils.MODELS.free,        # まずは無料モデル
-        course_utils.MODELS.small_free,  # だめなら小さな無料モデル
-        course_utils.MODELS.open_model,  # それもだめなら有料モデル
+        course_utils.MODELS.small_free,  # 使えなければ小さな無料モデル
+        course_utils.MODELS.open_model,  # それも使えなければ有料の Llama 3.3 70B（料金がかかります）
     ]
 }
 course_utils.exercises.check("07-1", extra_body)
@@ -125,4 +125,67 @@ answer = course_utils.catalog.usd_to_jpy(total_usd, yen_per_usd)                
 course_utils.exercises.check("07-2", answer)
 ''',
     praise="人数や回数、モデルを変えて、授業の予算に収まるか確かめてみましょう。",
+))
+
+
+# Exercise 07-3: OpenRouter-only fields go in extra_body (checked offline; a direct keyword raises TypeError).
+CALL_HINTS = {
+    "model": "model には、この回の変数 model（有料の Llama 3.3 70B、course_utils.MODELS.open_model）を渡してください。",
+    "no_sort": "いちばん安いプロバイダーから試すには、extra_body={\"provider\": {\"sort\": \"price\"}} を付けます。",
+    "sort_value": "provider の \"sort\" は \"price\"（安い順）にします（いまは {value!r} です）。",
+    "limit_missing": "答えの長さの上限がまだありません。max_tokens=200 を足してください"
+                     "（max_tokens は OpenAI にもある項目です）。",
+    "limit_wrong": "max_tokens は 200 にします（いまは {value!r} です）。",
+}
+CALL_LIMIT = 200
+
+
+def judge_extra_body_call(ask: Any) -> str | None:
+    """Right when ask(client) calls MODELS.open_model sorted by price (extra_body or :floor) with max_tokens=200."""
+    from .calls import messages_problem, output_limit, record_call
+
+    call, problem = record_call(ask)
+    if problem:
+        return problem
+    model = call.get("model")
+    floor = isinstance(model, str) and model.endswith(":floor")
+    if not isinstance(model, str) or model.removesuffix(":floor") != MODELS.open_model:
+        return CALL_HINTS["model"]
+    problem = messages_problem(call.get("messages"))
+    if problem:
+        return problem
+    provider = call.get("provider")
+    if not floor:
+        if not isinstance(provider, dict) or "sort" not in provider:
+            return CALL_HINTS["no_sort"]
+        if provider["sort"] != "price":
+            return CALL_HINTS["sort_value"].format(value=provider["sort"])
+    limit = output_limit(call)
+    if limit is None:
+        return CALL_HINTS["limit_missing"]
+    if limit != CALL_LIMIT or isinstance(limit, bool):
+        return CALL_HINTS["limit_wrong"].format(value=limit)
+    return None
+
+
+register(Exercise(
+    id="07-3",
+    title="OpenRouter だけの項目を extra_body で渡す",
+    judge=judge_extra_body_call,
+    hint="provider は OpenRouter だけの項目なので extra_body={...} の中に、max_tokens は OpenAI にもある項目なので"
+         "そのまま create(...) に書きます。",
+    solution='''
+def ask(client):
+    return client.chat.completions.create(
+        model=model,
+        messages=messages,
+        max_tokens=200,                                # OpenAI にもある項目は、そのまま書きます
+        extra_body={"provider": {"sort": "price"}},    # OpenRouter だけの項目は extra_body の中に
+    )
+
+course_utils.exercises.check("07-3", ask)
+
+# 別解: model=model + ":floor" と書いても、"sort": "price" と同じ意味になります。
+''',
+    praise="OpenRouter だけの項目は extra_body に入れる、という書き分けができました。",
 ))
