@@ -6,8 +6,10 @@ from . import Exercise, register
 
 # Learner-facing text.
 TEXT = {
-    "empty": "answer がまだ None のままです。「ここだけ書き換えてください」の行に、info から残り回数を取り出す式を書いてください。",
-    "not_int": "回数は整数（例: 12）で答えてください。info.free_model_daily_requests は辞書なので、[\"キー名\"] で値を取り出します。",
+    "empty": "answer がまだ None のままです。「ここだけ書き換えてください」の行に、"
+             "info から残り回数を取り出す式を書いてください。",
+    "not_int": "回数は整数（例: 12）で答えてください。info.free_model_daily_requests は辞書なので、"
+               "[\"キー名\"] で値を取り出します。",
     "used": "それは今日すでに使った回数（\"used\"）です。残りの回数は別のキーに入っています。",
     "limit": "それは1日の上限（\"limit\"）です。上限から使った回数を引いた「残り」を答えてください。",
     "other": "値が違います。info.free_model_daily_requests の中身を print して、どのキーが「残り」か確かめてください。",

@@ -21,12 +21,15 @@ TEXT = {
     "cost_title": "有料モデルで入力1,000トークン＋出力500トークンの料金（ドル）",
     "cost_hint": "pricing[\"prompt\"] と pricing[\"completion\"] は1トークンあたりのドル（文字列）です。"
                  "float() で数に直し、入力はトークン数 1,000 を、出力は 500 を掛けて足してください。",
-    "cost_not_number": "answer には料金を数（ドル）で入れてください。pricing の値は文字列なので、float() で数に直してから計算します。",
+    "cost_not_number": "answer には料金を数（ドル）で入れてください。"
+                       "pricing の値は文字列なので、float() で数に直してから計算します。",
     "cost_zero": "answer が 0 のままです。有料モデル（paid_model）の pricing の値を使って、料金の式を書いてください。",
     "cost_per_million": "100万倍の値になっています。pricing の値はすでに「1トークンあたり」のドルなので、"
-                        "1,000,000 を掛ける必要はありません（$/1M の値を使うなら、トークン数を 1,000,000 で割ります）。",
+                        "1,000,000 を掛ける必要はありません（$/1M の値を使うなら、"
+                        "トークン数を 1,000,000 で割ります）。",
     "cost_one_side": "入力か出力の片方だけになっています。入力の料金と出力の料金の両方を足してください。",
-    "cost_swapped": "入力と出力が入れ替わっています。入力（prompt）は1,000トークン、出力（completion）は500トークンです。",
+    "cost_swapped": "入力と出力が入れ替わっています。入力（prompt）"
+                    "は1,000トークン、出力（completion）は500トークンです。",
     "cost_praise": "pricing の文字列から1回分の料金を計算できました。estimate_cost() も同じ計算をしています。",
     "cost_solution": """
 pricing = course_utils.catalog.get_model(paid_model)["pricing"]
@@ -43,7 +46,8 @@ course_utils.exercises.check("03-1", answer)
     "cheap_free": "{answer!r} は無料モデルです。この演習では有料モデルの中から選んでください（r.free が False の行）。",
     "cheap_short": "{answer!r} のコンテキスト長は {context:,} トークンで、100万に届きません。"
                    "min_context=1_000_000 で絞り込んでください。",
-    "cheap_not_cheapest": "{answer!r} は条件に合いますが、もっと安いモデルがあります。sort=\"price\" で並べた最初の有料モデルを選んでください。",
+    "cheap_not_cheapest": "{answer!r} は条件に合いますが、もっと安いモデルがあります。"
+                          "sort=\"price\" で並べた最初の有料モデルを選んでください。",
     "cheap_praise": "条件で絞り込んで並べ替えれば、カタログが変わっても同じ方法で選べます。",
     "cheap_solution": """
 rows = course_utils.catalog.models_table(models, min_context=1_000_000, sort="price")

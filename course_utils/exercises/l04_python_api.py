@@ -15,20 +15,26 @@ from .calls import messages_problem, output_limit, record_call
 
 # Learner-facing text.
 HINTS = {
-    "not_dict": '{"base_url": ..., "model": ...} の形の辞書を check に渡してください（セルの最後の行は書き換えなくて大丈夫です）。',
+    "not_dict": '{"base_url": ..., "model": ...} の形の辞書を check に渡してください'
+                '（セルの最後の行は書き換えなくて大丈夫です）。',
     "url_openai": "base_url が OpenAI のURLのままです。OpenRouter のエンドポイント（資料の「https://openrouter.ai/…」）に変えてください。",
     "url_other": "base_url は OpenRouter のエンドポイントです。資料のコードの base_url=... の行をよく見てください"
                  "（course_utils.BASE_URL と同じ値です）。",
     "url_path": "ドメインは合っています。URLの最後に「/api/v1」まで付いているか確かめてください。",
     "model_empty": "model にモデルIDを文字列で書いてください（例: 「開発元/モデル名:free」の形）。",
-    "model_missing": "モデル「{model}」は今のカタログにありません。{close}course_utils.catalog.get_model(...) で確かめられます。",
+    "model_missing": "モデル「{model}」は今のカタログにありません。"
+                     "{close}course_utils.catalog.get_model(...) で確かめられます。",
     "model_close": "近いIDの候補: {ids}。",
-    "model_paid": "「{model}」はカタログにありますが有料モデルです。この演習では、名前が「:free」で終わる無料モデルを指定してください。",
+    "model_paid": "「{model}」はカタログにありますが有料モデルです。この演習では、"
+                  "名前が「:free」で終わる無料モデルを指定してください。",
     "tokens_missing": "total_tokens にまだ値が入っていません。completion.usage の中を見てみましょう。",
     "tokens_not_number": "トークン数は整数です。文字列ではなく completion.usage.… の値そのものを入れてください。",
-    "tokens_prompt": "それは入力（プロンプト）側のトークン数 prompt_tokens です。入力と出力の合計を表す項目を探してください。",
-    "tokens_completion": "それは出力（応答）側のトークン数 completion_tokens です。入力と出力の合計を表す項目を探してください。",
-    "tokens_wrong": "値が応答の usage と合いません。print(completion.usage) で中身を表示して、合計の項目を探してください。",
+    "tokens_prompt": "それは入力（プロンプト）側のトークン数 prompt_tokens です。"
+                     "入力と出力の合計を表す項目を探してください。",
+    "tokens_completion": "それは出力（応答）側のトークン数 completion_tokens です。"
+                         "入力と出力の合計を表す項目を探してください。",
+    "tokens_wrong": "値が応答の usage と合いません。print(completion.usage) で中身を表示して、"
+                    "合計の項目を探してください。",
     "no_completion": "check に渡す辞書の \"completion\" には、create(...) が返した応答オブジェクトを入れてください。",
 }
 

@@ -12,13 +12,15 @@ EXPECTED_TURNS = ("user", "assistant", "user", "assistant", "user")
 # Learner-facing text.
 TEXT = {
     "not_list": "messages はリスト（[...]）のまま渡してください。append で要素を1つずつ追加します。",
-    "object": "返事のオブジェクトそのものが入っています。completion.choices[0].message.content の文字列（ここでは reply）を、"
+    "object": "返事のオブジェクトそのものが入っています。"
+              "completion.choices[0].message.content の文字列（ここでは reply）を、"
               "{\"role\": \"assistant\", \"content\": reply} という辞書にして追加してください。",
     "not_dict": "messages の各要素は {\"role\": ..., \"content\": ...} の形の辞書にします。",
     "content": "\"content\" には文字列を入れます。返事なら reply、質問なら「\"...\"」で囲んだ文章です。",
     "bad_role": "role は \"system\"・\"user\"・\"assistant\" のどれかです（{role!r} になっています）。",
     "no_system": "最初のシステムプロンプトがなくなっています。messages を作り直さず、append で後ろに追加してください。",
-    "too_short": "あと{missing}件足りません。2回目の返事（role \"assistant\"）と、3つ目の質問（role \"user\"）の両方を追加してください。",
+    "too_short": "あと{missing}件足りません。2回目の返事（role \"assistant\"）"
+                 "と、3つ目の質問（role \"user\"）の両方を追加してください。",
     "too_long": "要素が{extra}件多すぎます。同じセルを何回も実行すると、そのたびに append で要素が増えます。"
                 "上の1つ目の質問のセル（messages = [...] で始まるセル）から順に実行し直してください。",
     "reply_as_user": "アシスタントの返事を role \"user\" で追加しています。AIの返事は role を \"assistant\" にします。",

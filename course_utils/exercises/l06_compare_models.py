@@ -14,8 +14,10 @@ TEXT = {
     "not_id": "答えはモデルID（例: \"google/gemma-3-27b-it\"）の文字列にしてください。",
     "unknown": "{answer!r} は比べた3つのモデルに入っていません。results のキーから選んでください。",
     "most": "それは出力トークンがいちばん多いモデルです。max ではなく min を使います。",
-    "total": "それは合計トークン（total_tokens）がいちばん少ないモデルです。出力トークン（completion_tokens）で比べてください。",
-    "prompt": "それは入力トークン（prompt_tokens）がいちばん少ないモデルです。出力トークン（completion_tokens）で比べてください。",
+    "total": "それは合計トークン（total_tokens）がいちばん少ないモデルです。"
+             "出力トークン（completion_tokens）で比べてください。",
+    "prompt": "それは入力トークン（prompt_tokens）がいちばん少ないモデルです。"
+              "出力トークン（completion_tokens）で比べてください。",
     "other": "違います。results[m].usage.completion_tokens を3つのモデルで比べてください。"
              "min(results, key=lambda m: ...) の形で書けます。",
 }

@@ -31,10 +31,12 @@ HINTS = {
     "extra_keys": "この演習では \"models\" だけを入れます（{keys} は不要です）。",
     "budget": "1回あたりの費用（ドル）× 人数 × 回数 を計算してから、円に換算します。",
     "not_number": "答えは数（円）で入れてください。例: answer = 12.3",
-    "in_dollars": "ドルのままになっています。最後に course_utils.catalog.usd_to_jpy(ドル, yen_per_usd) で円にしましょう。",
+    "in_dollars": "ドルのままになっています。"
+                  "最後に course_utils.catalog.usd_to_jpy(ドル, yen_per_usd) で円にしましょう。",
     "one_request": "1回分の費用になっています。人数（students）と1人あたりの回数（requests_each）もかけましょう。",
     "one_student": "1人分になっています。人数（students）もかけましょう。",
-    "prompt_only": "入力トークンの分だけになっています。出力トークンの料金も足しましょう（estimate_cost が両方を計算します）。",
+    "prompt_only": "入力トークンの分だけになっています。"
+                   "出力トークンの料金も足しましょう（estimate_cost が両方を計算します）。",
 }
 
 
@@ -110,7 +112,9 @@ extra_body = {
 }
 course_utils.exercises.check("07-1", extra_body)
 ''',
-    praise="リクエストのたびに、この順番でモデルが試されます。応答の completion.model で、実際に答えたモデルを確かめましょう。",
+    praise="リクエストのたびに、この順番でモデルが試されます。"
+           "応答の completion.model で、実際に答えたモデルを確かめましょう。"
+           "3番目の有料モデルが答えたときは、その料金がかかります。",
 ))
 
 register(Exercise(
