@@ -21,7 +21,7 @@ import yaml
 from course_utils.__main__ import main
 from course_utils.class_keys import costs
 from course_utils.class_keys.api import MANAGEMENT_KEY_VAR
-from course_utils.class_keys.report import summary_lines
+from course_utils.class_keys.report import doctor_lines, summary_lines
 from course_utils.models import CLASS_PROFILE, PROFILE_VAR, load_models
 from fake_openrouter import REVOKED_KEY, FakeOpenRouter
 from fake_openrouter.auth import MANAGEMENT_KEY
@@ -249,3 +249,15 @@ def test_summary_for_doctor() -> None:
 
     (line,) = summary_lines(keys, datetime(2026, 12, 1, tzinfo=UTC))
     assert line == "クラスキー「a」: 2本（無効 1本、上限の8割以上を使用 1本、7日以内に期限切れ 1本、期限切れ 0本）"
+
+
+def test_doctor_lines_against_the_server(env: Path, monkeypatch, fake_key: str) -> None:
+    assert create(env / "keys", "--yes", count=2) == 0
+    assert main(["class-keys", "disable", "--prefix", "class"]) == 0
+    assert doctor_lines() == [("info", "クラスキー「class」: 2本（無効 2本、上限の8割以上を使用 0本、"
+                                       "7日以内に期限切れ 0本、期限切れ 0本）")]
+    monkeypatch.setenv(MANAGEMENT_KEY_VAR, fake_key)
+    ((level, message),) = doctor_lines()
+    assert level == "problem" and "ふつうのAPIキー" in message
+    monkeypatch.delenv(MANAGEMENT_KEY_VAR)
+    assert doctor_lines() == []

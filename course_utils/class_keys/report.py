@@ -114,15 +114,16 @@ def summary_lines(keys: list[dict], now: datetime) -> list[str]:
     return lines or [T["doctor_none"]]
 
 
-def doctor_lines() -> list[str]:
-    """For `doctor`: the class keys' summary when OPENROUTER_MANAGEMENT_KEY is set, else nothing."""
+def doctor_lines() -> list[tuple[str, str]]:
+    """For `doctor`: ("info", line) per class, or ("problem", why) when the Management API refused or failed;
+    nothing when OPENROUTER_MANAGEMENT_KEY is not set. Calls the network (not for `doctor --offline`)."""
     key = management_key()
     if key is None:
         return []
     client = ManagementClient(key)
     try:
-        return summary_lines(client.list_keys(), datetime.now(UTC))
+        return [("info", line) for line in summary_lines(client.list_keys(), datetime.now(UTC))]
     except ManagementError as exc:
-        return [str(exc)]
+        return [("problem", str(exc))]
     finally:
         client.close()
