@@ -35,8 +35,6 @@ __all__ = [
     "recorded_catalogue", "show_endpoints", "show_key_info", "show_models", "usd_to_jpy",
 ]
 
-# Old private names other owners' files still use (widgets/calls.py, doctor.py, tests/test_faults.py,
-# tests/test_exercises_l03.py); removed once they use the public names (/tmp/team/requests-H4.md).
-_client = openrouter_client
-_recorded_catalogue = recorded_catalogue
+# An old private name tests/test_exercises_l03.py still replaces; removed once it calls clear_cache()
+# (/tmp/team/requests-H4.md).
 _cache: dict = {}  # tests/test_exercises_l03.py replaces it; the cache itself is models.clear_cache()'s

@@ -23,9 +23,7 @@ __all__ = ["IN_PROGRESS_SUFFIX", "MAX_EXAMPLES", "NOT_RECORDED_MESSAGE", "Librar
            "Session", "active", "last_user_prompt", "note_origin", "origin", "recorded_chats", "recording_files",
            "recording_path", "request_key", "shorten", "start", "stop"]
 
-# Old private names other owners' files still use (record/diff.py, record.py, tests/test_recording_source.py);
-# removed once they use the public names (/tmp/team/requests-H4.md).
-_last_user_prompt = last_user_prompt
-_shorten = shorten
+# Old private names tests/test_recording_source.py still uses; removed once it uses the public names
+# (/tmp/team/requests-H4.md).
 _origin = origin
 _note_origin = note_origin
