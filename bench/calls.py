@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import httpx2
+from common import BASE_URL_VAR, KEY_VAR, MODE_VAR, Result, median_ms, offline_replay_env, timed
 from openai import OpenAI
 
 import course_utils
-from common import BASE_URL_VAR, KEY_VAR, MODE_VAR, Result, median_ms, offline_replay_env, timed
-from course_utils import replay, widgets
+from course_utils import environment, replay, widgets
 from fake_openrouter import FakeOpenRouter
 
 REPLAY_GOAL_MS = 2.0
@@ -82,17 +82,11 @@ def run_replay(repeat: int) -> tuple[list[Result], list[str]]:
 @contextmanager
 def _live() -> Iterator[FakeOpenRouter]:
     """Live mode (setup() with a fake key built here) against FakeOpenRouter."""
-    saved = dict(os.environ)
-    with FakeOpenRouter() as server:
-        os.environ.pop(MODE_VAR, None)
-        os.environ.update({KEY_VAR: "sk-or-v1-" + secrets.token_hex(32), BASE_URL_VAR: server.base_url})
-        try:
-            course_utils.setup(quiet=True)
-            assert course_utils.MODE == "live"
-            yield server
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
+    with FakeOpenRouter() as server, environment.patched(**{
+            MODE_VAR: None, KEY_VAR: "sk-or-v1-" + secrets.token_hex(32), BASE_URL_VAR: server.base_url}):
+        course_utils.setup(quiet=True)
+        assert course_utils.MODE == "live"
+        yield server
 
 
 def _paired(plain: Callable[[], object], course: Callable[[], object], repeat: int) -> tuple[float, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from common import DATA, Result, median_ms, timed
+
 from course_utils.catalog import models_table
 
 GOAL_MS = 20.0

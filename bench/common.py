@@ -1,7 +1,6 @@
 """What every benchmark shares: the result record, timing helpers and the offline course environment."""
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -9,14 +8,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+# The course's environment variables (the other bench modules take them from here); the bench never reads a key
+# or a .env.
+from course_utils.config import (
+    BASE_URL_VAR,
+    KEY_VAR,
+    MODE_VAR,
+    NO_DOTENV_VAR,
+    NOTEBOOK_VAR,
+    REPLAY_PACE_VAR,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 DATA = Path(__file__).resolve().parent / "data"
-
-# The course's environment variables (course_utils.config); the bench never reads a key or a .env.
-KEY_VAR, BASE_URL_VAR, MODE_VAR, NO_DOTENV_VAR = ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "COURSE_MODE",
-                                                  "COURSE_NO_DOTENV")
-REPLAY_PACE_VAR, NOTEBOOK_VAR = "COURSE_REPLAY_PACE", "COURSE_NOTEBOOK"
 
 
 @dataclass(frozen=True)
@@ -62,16 +67,9 @@ def offline_replay_env(paced: bool = False, notebook: str | None = None) -> Iter
     Headless, like the test suite and the record command: the prompt sender does not pause between
     replayed chunks. `paced=True` keeps the pause a learner watching the notebook sees.
     """
-    saved = dict(os.environ)
-    for name in (KEY_VAR, BASE_URL_VAR, REPLAY_PACE_VAR, NOTEBOOK_VAR):
-        os.environ.pop(name, None)
-    os.environ.update({MODE_VAR: "replay", NO_DOTENV_VAR: "1"})
-    if notebook:
-        os.environ[NOTEBOOK_VAR] = Path(notebook).stem
-    if not paced:
-        os.environ[REPLAY_PACE_VAR] = "0"
-    try:
+    from course_utils import environment
+
+    with environment.patched(**{KEY_VAR: None, BASE_URL_VAR: None, MODE_VAR: "replay", NO_DOTENV_VAR: "1",
+                                NOTEBOOK_VAR: Path(notebook).stem if notebook else None,
+                                REPLAY_PACE_VAR: None if paced else "0"}):
         yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)

@@ -8,7 +8,7 @@ import platform
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -46,7 +46,7 @@ def _machine() -> list[str]:
                 if line.startswith("model name")), platform.processor() or "unknown")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
-    return [f"- Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; commit `{commit}` (plus the working tree)",
+    return [f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; commit `{commit}` (plus the working tree)",
             f"- Machine: {platform.platform()}; {os.cpu_count()} CPUs ({cpu}); load average "
             f"{' / '.join(f'{x:.2f}' for x in os.getloadavg())} at the end",
             f"- Python {platform.python_version()} ({sys.executable}); course_utils bytecode compiled first"

@@ -14,9 +14,8 @@ import json
 import subprocess
 import sys
 
-from jupyter_client.manager import start_new_kernel
-
 from common import Result, offline_replay_env
+from jupyter_client.manager import start_new_kernel
 
 GOAL_MS = 150.0
 MEASURE = """

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import nbformat
+from common import NOTEBOOKS, Result, offline_replay_env
 from nbclient import NotebookClient
 
-from common import NOTEBOOKS, Result, offline_replay_env
 from course_utils.config import DEFAULT_REPLAY_PACE
 
 # Appended to the course run: did the lesson load openai? (Then its "imports floor" imports it too.)
@@ -94,7 +94,7 @@ def run(runs: int) -> tuple[list[Result], list[str]]:
             with offline_replay_env(paced=True, notebook=name):
                 paced_seconds, _ = _execute(notebook)
             _add_cell_times(cells, name, executed)
-            for kind, value in zip(kinds, (seconds, paced_seconds, floor_seconds, imports_seconds)):
+            for kind, value in zip(kinds, (seconds, paced_seconds, floor_seconds, imports_seconds), strict=True):
                 per_notebook[name][kind].append(value)
     # Sum of per-notebook medians: a kernel start now and then takes seconds longer (seen in the floor as
     # often as in the course), and one such start in every run would move a median of whole-run totals.

@@ -6,6 +6,10 @@ Kinds: every error sample name (`429-free-per-day`, …, `200-error-in-body`) pl
 error event), `malformed-json` (200 with a broken body) and `usage-no-choices` (a complete stream
 whose final usage chunk has `"choices": []`, as OpenAI sends it and OpenRouter's docs describe; real
 OpenRouter captures have one choice there, the default; a non-streamed answer is unaffected).
+Two kinds shape when faults happen rather than what they are: `pass` (serve normally; queued before another
+fault it makes that one hit a later request: `inject("pass", times=2)` then `inject("502-provider-error")`
+is a 502 on the third request) and `die-after` (serve the next `times` chat requests, then reset the
+connection of every later one: the upstream went away mid-run).
 """
 from __future__ import annotations
 
@@ -19,11 +23,13 @@ from .errors import sample_names
 
 TRANSPORT_FAULTS = ("slow", "reset", "stream-cut", "stream-error", "malformed-json")
 USAGE_NO_CHOICES = "usage-no-choices"
+PASS = "pass"
+DIE_AFTER = "die-after"
 
 
 def fault_kinds() -> tuple[str, ...]:
     """Every kind `inject` accepts."""
-    return sample_names() + TRANSPORT_FAULTS + (USAGE_NO_CHOICES,)
+    return sample_names() + TRANSPORT_FAULTS + (USAGE_NO_CHOICES, PASS, DIE_AFTER)
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class FaultQueue:
 
     def __init__(self) -> None:
         self._pending: list[Fault] = []
+        self._serving_left: int | None = None  # requests still served after `die-after`; None: not dying
         self._lock = threading.Lock()
 
     def inject(self, kind: str, times: int = 1, seconds: float = 2.0) -> None:
@@ -46,12 +53,20 @@ class FaultQueue:
         if kind not in fault_kinds():
             raise ValueError(f"unknown fault {kind!r}; choose one of {', '.join(fault_kinds())}")
         with self._lock:
-            self._pending += [Fault(kind, seconds)] * times
+            if kind == DIE_AFTER:
+                self._serving_left = times
+            else:
+                self._pending += [Fault(kind, seconds)] * times
 
     def take(self) -> Fault | None:
         """The fault for the request being served, if any."""
         with self._lock:
-            return self._pending.pop(0) if self._pending else None
+            if self._serving_left == 0:
+                return Fault("reset")
+            if self._serving_left is not None:
+                self._serving_left -= 1
+            fault = self._pending.pop(0) if self._pending else None
+            return None if fault is None or fault.kind == PASS else fault
 
 
 def reset_connection(request: Request) -> Response:

@@ -14,6 +14,7 @@ import calls  # noqa: E402
 import catalogue  # noqa: E402
 import startup  # noqa: E402
 import whole_course  # noqa: E402
+from common import Result  # noqa: E402
 from run import _row  # noqa: E402
 
 
@@ -21,8 +22,22 @@ def _check(results: list) -> None:
     assert results
     for result in results:
         assert result.measured >= 0 and result.name and result.unit
-        assert result.met is (None if result.goal is None else result.measured <= result.goal)
+        assert result.met in (True, False, None) and (result.met is None) == (result.goal is None)
         assert _row(result).count("|") == 7
+
+
+@pytest.mark.parametrize("measured, goal, met, ratio, shown", [
+    (1.5, 2.0, True, 0.75, "| x | 1.50 ms | ≤ 2.00 ms | 0.75 | yes |"),
+    (2.0, 2.0, True, 1.0, "| x | 2.00 ms | ≤ 2.00 ms | 1.00 | yes |"),  # exactly on the goal meets it
+    (2.5, 2.0, False, 1.25, "| x | 2.50 ms | ≤ 2.00 ms | 1.25 | **NO** |"),
+    (0.0, 0.0, True, None, "| x | 0.00 ms | ≤ 0.00 ms | — | yes |"),  # "none allowed", and none seen
+    (1.0, 0.0, False, None, "| x | 1.00 ms | ≤ 0.00 ms | — | **NO** |"),
+    (3.0, None, None, None, "| x | 3.00 ms | — | — | — |"),  # reference row: no goal
+])
+def test_a_result_meets_its_goal_when_at_or_under_it(measured, goal, met, ratio, shown):
+    result = Result("x", measured, goal, "ms", "detail")
+    assert result.met is met and result.ratio == ratio
+    assert _row(result) == shown + " detail |"
 
 
 @pytest.mark.parametrize("section, count", [(catalogue.run, 2), (calls.run_replay, 2), (calls.run_live, 4),

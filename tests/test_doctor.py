@@ -9,7 +9,7 @@ import nbformat
 import pytest
 import yaml
 
-from course_utils import doctor
+from course_utils import config, doctor, redact
 from course_utils.config import BASE_URL_VAR, KEY_VAR, RECORDINGS_DIR_VAR
 from course_utils.models import MODELS
 from fake_openrouter import FakeOpenRouter
@@ -63,7 +63,7 @@ def run(paths: list[str], capsys, offline: bool = False) -> tuple[int, str]:
 
 def test_healthy_offline_setup_passes(course, capsys):
     # A recording the record command is still writing is not part of the setup yet.
-    write_recording(doctor.config.recordings_dir() / "02_x.recording-in-progress.yaml", [])
+    write_recording(config.recordings_dir() / "02_x.recording-in-progress.yaml", [])
     code, out = run([str(course)], capsys)
     assert code == 0, out
     assert "収録データ 1 件にAPIキーらしき文字列はありません。" in out
@@ -84,25 +84,51 @@ def test_missing_recording_fails(course, capsys):
 
 def test_course_model_absent_from_recorded_catalogue_fails(course, capsys):
     models = [m for m in CATALOGUE["data"] if m["id"] != MODELS.large_free]
-    write_recording(Path(doctor.config.recordings_dir()) / "01_calls.yaml", models)
+    write_recording(Path(config.recordings_dir()) / "01_calls.yaml", models)
     code, out = run([str(course)], capsys)
     assert code == 1
     assert f"[問題] large_free: {MODELS.large_free} が収録済みのモデル一覧にありません。" in out
 
 
 def test_no_catalogue_at_all_fails(course, capsys):
-    (doctor.config.recordings_dir() / "01_calls.yaml").unlink()
+    (config.recordings_dir() / "01_calls.yaml").unlink()
     code, out = run([str(course)], capsys)
     assert code == 1
     assert "収録データにモデル一覧（GET /models）がありません" in out and "01_calls.yaml がありません" in out
 
 
 def test_recording_with_key_material_fails_without_showing_it(course, capsys):
-    write_recording(doctor.config.recordings_dir() / "01_calls.yaml", CATALOGUE["data"],
+    write_recording(config.recordings_dir() / "01_calls.yaml", CATALOGUE["data"],
                     {"Authorization": ["Bearer " + FAKE_KEY]})
     code, out = run([str(course)], capsys)
     assert code == 1
-    assert "[問題] 01_calls.yaml: 収録データにAPIキーらしき文字列" in out
+    assert "[問題] 01_calls.yaml: 収録データにAPIキーらしき文字列があります（ファイルの本文）" in out
+
+
+def stream_recording(path: Path, pieces: list[str]) -> None:
+    """A recording of one streamed chat answer whose content arrives in `pieces`, one SSE chunk each."""
+    chunks = [{"choices": [{"index": 0, "delta": {"role": "assistant", "content": piece}}]} for piece in pieces]
+    body = "".join(f"data: {json.dumps(chunk)}\n\n" for chunk in chunks) + "data: [DONE]\n\n"
+    interaction = {
+        "request": {"body": json.dumps({"model": MODELS.free, "stream": True}), "headers": {}, "method": "POST",
+                    "uri": "https://openrouter.ai/api/v1/chat/completions"},
+        "response": {"body": {"string": body}, "headers": {"content-type": ["text/event-stream"]},
+                     "status": {"code": 200, "message": "OK"}},
+    }
+    path.write_text(yaml.safe_dump({"interactions": [interaction], "version": 1}), encoding="utf-8")
+
+
+def test_recording_whose_stream_chunks_join_into_a_key_fails(course, capsys):
+    """No chunk holds more than a few characters of the key; the answer a learner reads holds all of it."""
+    pieces = ["キーは ", *(FAKE_KEY[i:i + 4] for i in range(0, len(FAKE_KEY), 4)), " です"]
+    assert not any(redact.contains_secret(piece) for piece in pieces)
+    stream_recording(config.recordings_dir() / "02_stream.yaml", pieces)
+    code, out = run([str(course)], capsys)
+    assert code == 1
+    assert ("[問題] 02_stream.yaml: 収録データにAPIキーらしき文字列があります"
+            "（1 番目のやりとりのストリーム応答（チャンクをつなげた本文））") in out
+    stream_recording(config.recordings_dir() / "02_stream.yaml", ["sk-or-", "v1-", "…", "と書かれたキー"])
+    assert run([str(course)], capsys)[0] == 0  # the prefix the lessons write about is no key
 
 
 def test_unexecuted_invalid_and_leaking_notebooks_fail(course, capsys):
@@ -113,7 +139,16 @@ def test_unexecuted_invalid_and_leaking_notebooks_fail(course, capsys):
     assert code == 1
     assert "02_fresh.ipynb: 出力が保存されていないセルがあります（1 個）" in out
     assert "03_broken.ipynb: ノートブックの形式が正しくありません" in out
-    assert "04_leak.ipynb: ノートブックにAPIキーが含まれています" in out
+    assert "04_leak.ipynb: 1 番目のセル（コード）にAPIキーが含まれています" in out
+
+
+def test_key_in_a_saved_output_is_named_by_cell(course, capsys):
+    write_notebook(course / "02_output.ipynb", "print(1)", "print(2)")
+    nb = nbformat.read(course / "02_output.ipynb", 4)
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"key: {FAKE_KEY[:20]}\n")]
+    nbformat.write(nb, course / "02_output.ipynb")
+    code, out = run([str(course)], capsys)
+    assert code == 1 and "02_output.ipynb: 2 番目のセル（出力）にAPIキーが含まれています" in out
 
 
 def test_no_notebooks_fails(course, capsys):
@@ -162,9 +197,9 @@ def test_suggestions_are_free_chat_models_closest_in_context():
     suggested = doctor.suggest_replacements(MODELS.large_free, models)
     assert suggested and MODELS.large_free not in suggested and len(suggested) <= doctor.SUGGESTIONS
     by_id = {m["id"]: m for m in models}
-    assert all(doctor._costs_nothing(by_id[i]) and i.startswith("nvidia/") for i in suggested)
+    assert all(doctor.costs_nothing(by_id[i]) and i.startswith("nvidia/") for i in suggested)
     safety = "nvidia/nemotron-3.5-content-safety:free"
-    assert safety in by_id and doctor._costs_nothing(by_id[safety]), "the catalogue has a free classifier"
+    assert safety in by_id and doctor.costs_nothing(by_id[safety]), "the catalogue has a free classifier"
     assert all("safety" not in i for i in doctor.suggest_replacements("nvidia/retired-chat-model:free", models))
 
 

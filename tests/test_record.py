@@ -10,6 +10,7 @@ import pytest
 
 from course_utils import record
 from course_utils.config import BASE_URL_VAR, KEY_VAR, MODE_VAR, NO_DOTENV_VAR, RECORDINGS_DIR_VAR
+from course_utils.record.run import merge_streams
 from tests.conftest import FAKE_KEY
 
 DATA = Path(__file__).resolve().parent.parent / "fake_openrouter" / "data"
@@ -124,3 +125,83 @@ def test_recording_is_saved_after_each_cell_even_when_setup_runs_again(lesson, m
         client.execute_cell(nb.cells[3], 3)
     assert "Reply with exactly: pong" in saved and FAKE_KEY not in saved
     assert nb.cells[3].outputs[0]["text"].strip() == "1"
+
+
+def test_consecutive_pieces_of_one_stream_are_joined():
+    """nbclient may split one print into two outputs; the committed notebook must not change with that."""
+    out = nbformat.v4.new_output
+    merged = merge_streams([out("stream", name="stdout", text="ab"), out("stream", name="stdout", text="c\n"),
+                            out("stream", name="stderr", text="w\n"), out("stream", name="stdout", text="d\n"),
+                            out("display_data", data={"text/plain": "x"}), out("stream", name="stdout", text="e")])
+    assert [(o.get("name"), o.get("text")) for o in merged] == [
+        ("stdout", "abc\n"), ("stderr", "w\n"), ("stdout", "d\n"), (None, None), ("stdout", "e")]
+
+
+def test_notebook_with_a_key_in_a_cell_is_refused_before_anything_runs(lesson, monkeypatch, httpserver, capsys):
+    """The course document's first variant pastes the key into the code: recording it would publish the key."""
+    monkeypatch.setenv(KEY_VAR, FAKE_KEY)
+    nb = nbformat.read(lesson / "01_demo.ipynb", 4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(f'api_key = "{FAKE_KEY}"'))
+    nbformat.write(nb, lesson / "01_demo.ipynb")
+    before = (lesson / "01_demo.ipynb").read_bytes()
+    assert record.main([str(lesson)]) == 1
+    out = capsys.readouterr().out
+    assert "01_demo.ipynb: 2 番目のセルにAPIキーが書かれているため、このノートブックは収録しません。" in out
+    assert "収録データと出力は元のままです。" in out and ".env の OPENROUTER_API_KEY" in out
+    assert "0 冊を再収録し、1 冊は元のままです" in out and "完了" not in out
+    assert FAKE_KEY not in out and not httpserver.log  # nothing was sent
+    assert (lesson / "01_demo.ipynb").read_bytes() == before and not (lesson.parent / "recordings").exists()
+
+
+def serve_stream(httpserver, pieces) -> None:
+    """Streamed answers whose content chunks are `pieces(request)` (the request lets a piece echo its key)."""
+    from werkzeug import Response
+
+    def answer(request):
+        chunks = [{"id": "gen-1", "object": "chat.completion.chunk", "created": 1, "model": "m",
+                   "choices": [{"index": 0, "delta": {"role": "assistant", "content": p}, "finish_reason": None}]}
+                  for p in pieces(request)]
+        chunks.append({**chunks[0], "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        body = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
+        return Response(body, content_type="text/event-stream")
+
+    httpserver.clear()
+    httpserver.expect_request("/api/v1/chat/completions", method="POST").respond_with_handler(answer)
+
+
+STREAM_CELL = ("import os\nfrom openai import OpenAI\n"
+               "client = OpenAI(api_key=os.getenv('OPENROUTER_API_KEY'), base_url=course_utils.BASE_URL)\n"
+               "stream = client.chat.completions.create(model='liquid/lfm-2.5-2.6b:free', stream=True,\n"
+               "    messages=[{'role': 'user', 'content': 'Say hello'}])\n"
+               "print(''.join(c.choices[0].delta.content or '' for c in stream if c.choices))")
+
+
+def test_key_echoed_across_stream_chunks_is_never_written(lesson, monkeypatch, httpserver, capsys):
+    """A proxy that echoes the Authorization key a few characters per chunk: no chunk alone looks like a key."""
+    monkeypatch.setenv(KEY_VAR, FAKE_KEY)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in (CELLS[0], STREAM_CELL)]
+    nbformat.write(nb, lesson / "01_demo.ipynb")
+    serve_stream(httpserver, lambda request: ["Hel", "lo"])
+    assert record.main([str(lesson)]) == 0
+    recording = lesson.parent / "recordings" / "01_demo.yaml"
+    before = {path: path.read_bytes() for path in (recording, lesson / "01_demo.ipynb")}
+    capsys.readouterr()
+
+    def echo(request):
+        key = request.headers["Authorization"].removeprefix("Bearer ")
+        return ["あなたのキー: ", *(key[i:i + 4] for i in range(0, len(key), 4))]
+
+    serve_stream(httpserver, echo)
+    code = record.main([str(lesson)])
+    out = capsys.readouterr().out
+    written = {path: path.read_bytes() for path in before}
+    assert FAKE_KEY not in out and FAKE_KEY[20:40] not in out
+    for content in written.values():  # whatever happened, no piece of the key was saved
+        assert FAKE_KEY[9:29].encode() not in content and FAKE_KEY[-20:].encode() not in content
+    if code == 1:  # the check caught it: both files as they were
+        assert "今回の録音データにAPIキーらしき文字列がありました（1 番目のやりとりのストリーム応答" in out
+        assert "収録データと出力は元のままです。" in out and written == before
+    else:  # the recorder scrubbed the joined answer before writing it
+        assert code == 0 and "[REDACTED]" in written[recording].decode()
+    assert not list((lesson.parent / "recordings").glob("*in-progress*"))

@@ -2,10 +2,14 @@
 
 Scanned: every file of `git ls-files --cached --others --exclude-standard` (tracked, plus new files
 that are not ignored, so a key is caught before `git add`): code, docs, notebooks with their outputs,
-recordings. Rules:
-- everywhere: OpenRouter keys (`sk-or-v1-` + hex) and other long `sk-or-` tokens;
-- recordings (vcrpy cassettes): any `Authorization:` header and any `Bearer <token>`;
-- notebook outputs: `sk-or-` followed by any key character (a masked or partial key).
+recordings. The key patterns are course_utils.redact's (the one definition); the rules here say where each
+applies:
+- everywhere: a whole OpenRouter key (`redact.KEY`) and any long piece of key material (`redact.KEY_MATERIAL`,
+  20 characters or more: short masked labels such as `sk-or-v1-abc...f00` may appear in docs);
+- recordings (vcrpy cassettes): any `Authorization:` header, any bearer token (`redact.BEARER`), and key
+  material in a streamed response once its chunks are joined (`redact.stream_text`: a key split across
+  chunks matches no line);
+- notebook outputs: any key material at all (a masked or partial key).
 - everywhere, with detect-secrets: other services' keys and tokens (OpenAI, AWS, GitHub, Slack, Stripe, …),
   private keys and passwords written into code. detect-secrets misses OpenRouter keys (their `sk-or-v1-`
   prefix defeats its entropy checks; /work/shared/TOOLING.md §5), which is why the rules above exist; its
@@ -18,23 +22,24 @@ import json
 import re
 import secrets
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from course_utils.error_messages import MESSAGES
-from course_utils.keys import DOCUMENT_PLACEHOLDER, KEY_MESSAGES
+from course_utils import redact, text
+from course_utils.record.check import leaking_streams
 
 ROOT = Path(__file__).resolve().parents[1]
-KEY_RULES = {
-    "openrouter-key": re.compile(r"sk-or-v1-[0-9a-f]{16,}"),
-    "sk-or-token": re.compile(r"sk-or-[A-Za-z0-9-]{20,}"),
+LONG_TOKEN = 20  # characters of key material from which it is flagged outside notebook outputs too
+KEY_RULES: dict[str, Callable[[str], bool]] = {
+    "openrouter-key": lambda line: redact.KEY.search(line) is not None,
+    "sk-or-token": lambda line: any(len(m.group(0)) >= LONG_TOKEN for m in redact.KEY_MATERIAL.finditer(line)),
 }
-RECORDING_RULES = {
-    "authorization-header": re.compile(r"\bauthorization['\"]?\s*:", re.IGNORECASE),
-    "bearer-token": re.compile(r"\bBearer\s+[^\s'\"]+"),
+RECORDING_RULES: dict[str, Callable[[str], bool]] = {
+    # vcrpy's format; the recorder keeps no Authorization header, scrubbed or not.
+    "authorization-header": lambda line: re.search(r"\bauthorization['\"]?\s*:", line, re.IGNORECASE) is not None,
+    "bearer-token": lambda line: redact.BEARER.search(line) is not None,
 }
-OUTPUT_RULE = re.compile(r"sk-or-(?:v1-[0-9A-Za-z]|(?!v1-)[0-9A-Za-z])")  # more than the bare prefix
 # detect-secrets' detectors of fixed secret formats and keywords (not entropy, not public IP addresses).
 DETECT_SECRETS_PLUGINS = (
     "AWSKeyDetector", "ArtifactoryDetector", "AzureStorageKeyDetector", "BasicAuthDetector", "CloudantDetector",
@@ -86,32 +91,34 @@ def detect_secrets(root: Path, names: list[str]) -> list[Finding]:
 
 
 def scan_file(path: Path, name: str) -> list[Finding]:
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    content = path.read_bytes().decode("utf-8", errors="replace")
     rules = dict(KEY_RULES)
-    if _is_recording(name, text):
+    if _is_recording(name, content):
         rules.update(RECORDING_RULES)
     findings = [Finding(name, f"line {number}", rule)
-                for number, line in enumerate(text.splitlines(), 1)
-                for rule, pattern in rules.items() if pattern.search(line)]
+                for number, line in enumerate(content.splitlines(), 1)
+                for rule, matches in rules.items() if matches(line)]
+    if _is_recording(name, content):
+        findings += [Finding(name, f"interaction {n}", "sk-or-in-stream") for n in leaking_streams(content)]
     if name.endswith(".ipynb"):
-        findings += _scan_outputs(name, text)
+        findings += _scan_outputs(name, content)
     return findings
 
 
-def _is_recording(name: str, text: str) -> bool:
+def _is_recording(name: str, content: str) -> bool:
     """A vcrpy cassette: a YAML file with an `interactions:` list."""
-    return name.endswith((".yaml", ".yml")) and re.search(r"^interactions:", text, re.MULTILINE) is not None
+    return name.endswith((".yaml", ".yml")) and re.search(r"^interactions:", content, re.MULTILINE) is not None
 
 
-def _scan_outputs(name: str, text: str) -> list[Finding]:
+def _scan_outputs(name: str, content: str) -> list[Finding]:
     try:
-        cells = json.loads(text).get("cells", [])
+        cells = json.loads(content).get("cells", [])
     except ValueError:
         return [Finding(name, "file", "unreadable-notebook")]
     return [Finding(name, f"cell {index} output", "sk-or-in-output")
             for index, cell in enumerate(cells)
             for output in cell.get("outputs", [])
-            if OUTPUT_RULE.search(json.dumps(output, ensure_ascii=False))]
+            if redact.KEY_MATERIAL.search(json.dumps(output, ensure_ascii=False))]
 
 
 # -- the gate ----------------------------------------------------------------------------------------------
@@ -140,11 +147,11 @@ def _cassette(headers: str) -> str:
             "  response:\n    body:\n      string: '{}'\n    status:\n      code: 200\nversion: 1\n")
 
 
-def _notebook_with_output(text: str) -> str:
-    """A copy of the first course notebook whose first code cell printed `text`."""
+def _notebook_with_output(printed: str) -> str:
+    """A copy of the first course notebook whose first code cell printed `printed`."""
     notebook = json.loads(sorted((ROOT / "notebooks").glob("*.ipynb"))[0].read_text(encoding="utf-8"))
     cell = next(c for c in notebook["cells"] if c["cell_type"] == "code")
-    cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": [text + "\n"]}]
+    cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": [printed + "\n"]}]
     return json.dumps(notebook, ensure_ascii=False, indent=1)
 
 
@@ -180,6 +187,28 @@ def test_scanner_fails_on_planted_keys(tmp_path):
     }
 
 
+def _stream_cassette(pieces: list[str]) -> str:
+    """A cassette of one streamed answer whose content arrives in `pieces`, one SSE chunk each."""
+    import yaml
+
+    body = "".join(f"data: {json.dumps({'choices': [{'delta': {'content': p}}]})}\n\n" for p in pieces)
+    interaction = {"request": {"body": "{}", "headers": {}, "method": "POST",
+                               "uri": "https://openrouter.ai/api/v1/chat/completions"},
+                   "response": {"body": {"string": body + "data: [DONE]\n\n"}, "headers": {},
+                                "status": {"code": 200, "message": "OK"}}}
+    return yaml.safe_dump({"interactions": [interaction], "version": 1})
+
+
+def test_scanner_joins_a_streamed_answer_before_looking_for_a_key(tmp_path):
+    """A proxy echoing the key (or a prompt holding it) streams it a few characters per chunk: no line matches."""
+    key = _planted_key()
+    found = _scan_planted(tmp_path, {
+        "course_utils/recordings/99_echo.yaml": _stream_cassette(["鍵: ", *(key[i:i + 4] for i in range(0, 73, 4))]),
+        "course_utils/recordings/99_prose.yaml": _stream_cassette(["キーは「sk-or-", "v1-」で", "始まります"]),
+    })
+    assert found == {("course_utils/recordings/99_echo.yaml", "sk-or-in-stream")}
+
+
 def test_scanner_fails_on_other_services_secrets(tmp_path):
     """detect-secrets' part: keys of other services and private keys, built here so none sits in the repo."""
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -204,7 +233,7 @@ def test_scanner_flags_a_masked_key_in_an_output_only(tmp_path):
 
 
 def test_scanner_accepts_the_course_texts_about_keys(tmp_path):
-    texts = [DOCUMENT_PLACEHOLDER, *KEY_MESSAGES.values(), *(m["cause"] for m in MESSAGES.values()),
+    texts = [text.DOCUMENT_PLACEHOLDER, *text.KEYS.values(), *(m["cause"] for m in text.ERRORS.values()),
              "api_key = \"sk-or-v1-…\"", "Bearer [REDACTED]"]
     found = _scan_planted(tmp_path, {
         "notebooks/99_texts.ipynb": _notebook_with_output("\n".join(texts)),
