@@ -3,7 +3,8 @@
 repo2docker copies the repository's committed files, picks the Python of `runtime.txt`, runs
 `pip install -r requirements.txt` in it (which installs `course_utils` with `-e .`), then `postBuild` if there
 is one. This test does the same in a fresh
-virtual environment in a temporary folder, then runs the first lessons there in replay mode with nbclient.
+virtual environment in a temporary folder, checks it holds the learner set only (no test tools), then runs the first
+lessons there in replay mode with nbclient.
 It needs the package index (pip's local cache makes it fast); without one it is skipped, except in CI.
 """
 from __future__ import annotations
@@ -25,6 +26,11 @@ NOTEBOOKS = ("00_introduction.ipynb", "01_providers.ipynb")  # the second one on
 COURSE_VARS = ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "COURSE_RECORDINGS_DIR", "COURSE_NOTEBOOK",
                "PYTHONPATH", "VIRTUAL_ENV")
 
+# The installed distributions' names, normalised (PEP 503).
+INSTALLED = ("import importlib.metadata as m, re\n"
+             "print(*sorted({re.sub(r'[-_.]+', '-', d.metadata['Name']).lower() for d in m.distributions()}))")
+DEV_ONLY = {"playwright", "pytest-httpserver", "detect-secrets", "ruff"}
+
 # Runs inside the new environment: every notebook in replay mode, then where course_utils came from.
 RUN_NOTEBOOKS = """
 import json, sys
@@ -34,7 +40,8 @@ from nbclient import NotebookClient
 report = {}
 for path in map(Path, sys.argv[1:]):
     nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("import sys, course_utils; print(sys.prefix); print(course_utils.__file__)"))
+    where_from = "import sys, course_utils; print(sys.prefix); print(course_utils.__file__)"
+    nb.cells.append(nbformat.v4.new_code_cell(where_from))
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     outputs = ["".join(o.get("text", "") for o in c.get("outputs", [])) for c in nb.cells if c.cell_type == "code"]
     report[path.name] = outputs
@@ -84,6 +91,12 @@ def test_course_builds_like_repo2docker_and_runs_in_replay_mode(tmp_path):
                     "-r", "requirements.txt"], cwd=repo, env=env, check=True, timeout=600)
     if (repo / "postBuild").exists():
         subprocess.run(["bash", "postBuild"], cwd=repo, env=env, check=True, timeout=300)
+
+    # The learner set: JupyterLab in Japanese, none of the developers' test tools (requirements-dev.txt).
+    listed = subprocess.run([str(python), "-c", INSTALLED], capture_output=True, text=True, check=True)
+    installed = listed.stdout.split()
+    assert "jupyterlab-language-pack-ja-jp" in installed
+    assert not set(installed) & DEV_ONLY, set(installed) & DEV_ONLY
 
     notebooks = [str(repo / "notebooks" / n) for n in NOTEBOOKS if (repo / "notebooks" / n).exists()]
     assert notebooks, "notebooks/00_introduction.ipynb is not committed"
