@@ -37,7 +37,7 @@ def chat(prompt: str, status: int = 200, **fields) -> tuple[Request, dict]:
 
 
 def write(folder: Path, notebook: str, *interactions: tuple[Request, dict]) -> None:
-    requests, responses = zip(*interactions)
+    requests, responses = zip(*interactions, strict=True)
     data = serialize({"requests": list(requests), "responses": list(responses)}, yamlserializer)
     (folder / f"{notebook}.yaml").write_text(data, encoding="utf-8")
 

@@ -124,12 +124,14 @@ def test_models_fallback_is_served_by_a_later_model():
 def test_provider_routing_order_and_sort():
     routed = _with(lambda i: isinstance(i.request.get("provider"), dict) and i.status == 200)
     assert routed, 'no request with "provider" preferences'
-    pinned = [i for i in routed if i.request["provider"].get("order") and i.request["provider"].get("allow_fallbacks") is False]
+    pinned = [i for i in routed
+              if i.request["provider"].get("order") and i.request["provider"].get("allow_fallbacks") is False]
     assert pinned, 'no request with provider "order" and "allow_fallbacks": false'
     for i in pinned:
         slug = i.request["provider"]["order"][0].split("/", 1)[0].lower()
         assert i.response_json()["provider"].lower().replace(" ", "") == slug.replace("-", "")
-    assert [i for i in routed if i.request["provider"].get("sort") == "price"], 'no request with provider "sort": "price"'
+    assert [i for i in routed if i.request["provider"].get("sort") == "price"], \
+        'no request with provider "sort": "price"'
     assert all(i.response_json().get("provider") for i in routed), "routed responses name their provider"
 
 
@@ -154,8 +156,8 @@ def test_deprecated_usage_include_flag_changes_nothing():
     assert flagged, 'no request with the deprecated usage: {"include": true}'
     for i in flagged:
         assert "cost" in i.response_json()["usage"]
-        same_without = _with(lambda j: j.status == 200 and "usage" not in j.request and not j.request.get("stream")
-                             and j.request.get("model") == i.request.get("model")
+        same_without = _with(lambda j, i=i: j.status == 200 and "usage" not in j.request
+                             and not j.request.get("stream") and j.request.get("model") == i.request.get("model")
                              and j.request.get("messages") == i.request.get("messages"))
         assert same_without, "the same request without the flag is recorded too"
         assert all("cost" in j.response_json()["usage"] for j in same_without), "usage.cost comes without the flag"
