@@ -261,3 +261,12 @@ def test_doctor_lines_against_the_server(env: Path, monkeypatch, fake_key: str) 
     assert level == "problem" and "ふつうのAPIキー" in message
     monkeypatch.delenv(MANAGEMENT_KEY_VAR)
     assert doctor_lines() == []
+
+
+def test_dry_run_prices_from_the_recorded_catalogue_when_openrouter_is_unreachable(env: Path, monkeypatch,
+                                                                                    capsys) -> None:
+    monkeypatch.setenv("OPENROUTER_BASE_URL", "http://127.0.0.1:9/api/v1")  # the discard port: nothing listens
+    assert create(env / "keys", "--dry-run", "--models", "course", count=10) == 0
+    shown = capsys.readouterr().out
+    assert "料金は収録したモデル一覧（2026-08-19 時点）の値" in shown
+    assert re.search(r"合計 ｜ \d+回 ｜ ｜ \$0\.0\d*[1-9]\d* ｜ ", shown), shown  # priced, not zero

@@ -126,8 +126,7 @@ def run(plan: Plan, client: ManagementClient | None, dry_run: bool, yes: bool, t
             say(line)
         say(T["dry_run_done"])
         return 0
-    if client is None:
-        return 2
+    assert client is not None  # the command line makes one whenever it is not a dry run
     if not confirm(T["confirm_create"].format(count=plan.count), yes):
         return 1
     try:
