@@ -919,7 +919,7 @@ CLASS_KEYS = {
     # the printable slips (HTML: the steps may hold <code>)
     "slip_title": "OpenRouter 講座　あなた専用の APIキー",
     "slip_name_label": "キーの名前",
-    "slip_key_label": "あなたの APIキー（使われている文字は 0〜9 と a〜f だけです。o や l はありません）",
+    "slip_key_label": "あなたの APIキー（「sk-or-v1-」の後ろは 0〜9 と a〜f だけです。o や l はありません）",
     "slip_steps_title": "使えるようにする3つの手順",
     "slip_steps": (
         "JupyterLab で、講座のフォルダにある <code>.env</code> を開きます。ない場合は、"
