@@ -76,8 +76,13 @@ def setup(notebook: str | None = None, quiet: bool = False) -> None:
         _save_after_each_cell()
     _explain_cell_errors()
     retry_notice.install()
+    if MODE != REPLAY:
+        from .guards import stop_pointless_retries  # imports openai: live/record only (replay never retries)
+
+        stop_pointless_retries()
     if not quiet:
-        print(render_banner(MODE, BASE_URL, key_status_ja(lookup), choice.notes))
+        notes = (*choice.notes, *(session.notes if session is not None else ()))
+        print(render_banner(MODE, BASE_URL, key_status_ja(lookup), notes))
 
 
 def ask_api_key() -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from . import recording_source, text
 from .config import CATALOGUE_DATE, RECORDED_AT, recordings_dir
+from .models import profile_note
 
 
 def render_banner(mode: str, base_url: str, key_status: str, notes: tuple[str, ...] = ()) -> str:
@@ -10,5 +11,8 @@ def render_banner(mode: str, base_url: str, key_status: str, notes: tuple[str, .
     recordings = recording_source.banner_line(recordings_dir(), CATALOGUE_DATE, RECORDED_AT) if mode == "replay" else ""
     lines = [line.format(recordings=recordings) for line in text.BANNER[mode]]
     lines += [text.BANNER_NOTE.format(note=note) for note in notes]
+    profile = profile_note(mode)
+    if profile:
+        lines.append(text.BANNER_NOTE.format(note=profile))
     lines.append(text.BANNER_FOOTER.format(base_url=base_url, key_status=key_status))
     return "\n".join(lines)
