@@ -16,6 +16,8 @@ from openai import OpenAI
 
 import course_utils
 from course_utils import environment, replay, widgets
+from course_utils.widgets import calls as widget_calls
+from course_utils.widgets import comparison
 from fake_openrouter import FakeOpenRouter
 
 REPLAY_GOAL_MS = 2.0
@@ -134,19 +136,19 @@ def _sender_first_update(sender: widgets.PromptSender) -> tuple[float, float, in
     """From 送信: seconds until the answer area first shows text, seconds from that text's arrival (out of
     openai's stream) to the screen, and how many times the answer was redrawn."""
     shown: list[float] = []
-    clock = _ArrivalClock(widgets._client())
+    clock = _ArrivalClock(widget_calls.client("sender"))
 
     def watch(change: dict) -> None:
         if change["new"]:
             shown.append(time.perf_counter())
 
     sender.answer.observe(watch, names="value")
-    original, widgets._client = widgets._client, lambda: clock
+    original, widget_calls.client = widget_calls.client, lambda widget: clock
     started = time.perf_counter()
     try:
         sender.send()
     finally:
-        widgets._client = original
+        widget_calls.client = original
         sender.answer.unobserve(watch, names="value")
     return shown[0] - started, shown[0] - clock.arrived, sender.updates
 
@@ -157,9 +159,9 @@ def run_live(repeat: int) -> tuple[list[Result], list[str]]:
         lesson = OpenAI(base_url=course_utils.BASE_URL, api_key=os.environ[KEY_VAR])
         create = _create(plain, {"model": course_utils.MODELS.free, "messages": MESSAGES})
         create()  # warm up the connection and the catalogue cache
-        widgets._ask(course_utils.MODELS.free, MESSAGES)
+        comparison.ask(course_utils.MODELS.free, MESSAGES)
         plain_ms, lesson_ms = _paired(create, lambda: _lesson_call(lesson), repeat)
-        _, widget_ms = _paired(create, lambda: widgets._ask(course_utils.MODELS.free, MESSAGES), repeat)
+        _, widget_ms = _paired(create, lambda: comparison.ask(course_utils.MODELS.free, MESSAGES), repeat)
         sender = widgets.prompt_sender()
         sender.model.value, sender.prompt.value = course_utils.MODELS.free, MESSAGES[0]["content"]
         _sender_first_update(sender)
@@ -180,7 +182,7 @@ def run_live(repeat: int) -> tuple[list[Result], list[str]]:
         Result("Live, non-streamed: lesson call (`kindly()` + `check_completion`) / plain client",
                lesson_ms / plain_ms, LIVE_GOAL_RATIO, "×",
                f"{lesson_ms:.2f} ms vs {plain_ms:.2f} ms, median of {repeat}"),
-        Result("Live, non-streamed: comparison widget's call (`widgets._ask`) / plain client",
+        Result("Live, non-streamed: comparison widget's call (`widgets.comparison.ask`) / plain client",
                widget_ms / plain_ms, LIVE_GOAL_RATIO, "×", f"{widget_ms:.2f} ms vs {plain_ms:.2f} ms"),
         Result("Live, streamed: text chunks the prompt sender did not redraw at once (buffered)",
                buffered, 0, "chunks",

@@ -708,7 +708,7 @@ RECORD = {
     "leak_stream": "{number} 番目のやりとりのストリーム応答（チャンクをつなげた本文）",
     "separator": "・",
     "new_errors": "{name}: 前回は成功していたものが、今回は失敗しました（{count} 件）。",
-    "new_error_request": "  ! {label}",
+    "new_error_request": "  ! {label}（{before} → {after}）",
     "new_error_cell": "  ! {cell} 番目のセル: 前回は出ていなかったエラーの説明が出ています",
     "new_errors_next": "通信と OpenRouter の状態を確かめて、もう一度収録してください。失敗した結果をそのまま収録するには "
                        "--accept-new-errors を付けて実行します。",

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from course_utils.__main__ import main
-from course_utils.exercises import Exercise, _REGISTRY, all_exercises
+from course_utils.exercises import _REGISTRY, Exercise, all_exercises
 
 
 def test_help_lists_every_subcommand():

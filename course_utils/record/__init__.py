@@ -94,7 +94,8 @@ def record_notebook(path: Path, progress=None, accept_new_errors: bool = False) 
                 config.RECORDINGS_DIR_VAR: str(folder)}):
             refreshed = execute(path, on_cell=tick)
         diff = diff_recordings(final, new) if new is not None else RecordingDiff()
-        failing = [text.RECORD["new_error_request"].format(label=label) for label in diff.failing]
+        failing = [text.RECORD["new_error_request"].format(label=label, before=before, after=after)
+                   for label, (before, after) in diff.failing.items()]
         failing += [text.RECORD["new_error_cell"].format(cell=n) for n in newly_failing_cells(committed, refreshed)]
         if failing and not accept_new_errors:
             raise _kept("\n".join([text.RECORD["new_errors"].format(name=path.name, count=len(failing)), *failing,

@@ -31,7 +31,8 @@ class RecordingDiff:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: dict[str, str] = field(default_factory=dict)  # request label -> unified diff of the response
-    failing: list[str] = field(default_factory=list)  # labels answered with success before, an error now
+    # label -> (status before, status now) of the requests answered with success before and an error now
+    failing: dict[str, tuple[int, int]] = field(default_factory=dict)
     total: int = 0
 
 
@@ -77,7 +78,7 @@ def diff_recordings(old: Path | None, new: Path | None) -> RecordingDiff:
                                          text.RECORD["diff_before"], text.RECORD["diff_after"], lineterm="", n=1)
             result.changed[label] = "\n".join(list(lines)[:_DIFF_LINES])
         if before[label].succeeded and not after[label].succeeded:
-            result.failing.append(f"{label}（{before[label].status} → {after[label].status}）")
+            result.failing[label] = (before[label].status, after[label].status)
     return result
 
 
