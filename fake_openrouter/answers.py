@@ -8,6 +8,11 @@ Each file (one per lesson) is a YAML list of entries:
       answer: 富士山です。…                   # the reply (Japanese)
       reasoning: …                          # optional: streamed/returned before the answer
       slow_start: 2                         # optional: seconds of `: OPENROUTER PROCESSING` first
+      tool_call:                            # optional: when the request offers `tools` and no tool result
+        name: get_weather                   #   follows the last user message, call this tool instead;
+        arguments: {city: 東京}              #   `answer` is then the reply once the tool result is sent
+      image: iVBORw0KGgo…                   # optional: a base64 PNG returned in `message.images` when the
+      image_tokens: 1290                    #   request asks for `modalities` with "image" (tokens billed)
     - model: liquid/lfm-2.5-2.6b:free
       prompt: …
       error: 429-free-per-minute            # answer with this error sample instead
@@ -26,7 +31,8 @@ from .errors import sample_names
 
 ANSWERS_DIR = Path(__file__).resolve().parent / "answers"
 ANY_MODEL = "*"
-_FIELDS = {"model", "prompt", "system", "answer", "reasoning", "error", "slow_start"}
+_FIELDS = {"model", "prompt", "system", "answer", "reasoning", "error", "slow_start", "tool_call", "image",
+           "image_tokens"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,9 @@ class Answer:
     reasoning: str | None = None
     error: str | None = None
     slow_start: float = 0.0
+    tool_call: dict | None = None
+    image: str | None = None
+    image_tokens: int = 0
 
 
 def stock_answer(prompt: str) -> Answer:
@@ -58,14 +67,18 @@ class AnswerBook:
                 self.add(**_checked(entry, path))
 
     def add(self, model: str, prompt: str, answer: str = "", reasoning: str | None = None,
-            error: str | None = None, slow_start: float = 0.0, system: str | None = None) -> None:
+            error: str | None = None, slow_start: float = 0.0, system: str | None = None,
+            tool_call: dict | None = None, image: str | None = None, image_tokens: int = 0) -> None:
         """Add one entry (as in a YAML file); a second entry for the same model, system and prompt is an error."""
         key = (model, _stripped(system), prompt.strip())
         if key in self._answers:
             raise ValueError(f"two answers for model {model!r} and prompt {prompt.strip()[:40]!r}")
         if error is not None and error not in sample_names():
             raise ValueError(f"unknown error sample {error!r}; choose one of {', '.join(sample_names())}")
-        self._answers[key] = Answer(answer, reasoning, error, float(slow_start))
+        if tool_call is not None and (set(tool_call) != {"name", "arguments"}
+                                      or not isinstance(tool_call["arguments"], dict)):
+            raise ValueError(f"tool_call needs name and arguments (a mapping); got {tool_call!r}")
+        self._answers[key] = Answer(answer, reasoning, error, float(slow_start), tool_call, image, int(image_tokens))
 
     def find(self, model: str, prompt: str, system: str | None = None) -> Answer:
         """The answer of `model` to `prompt` under `system`: for this system prompt, then for any; each for
@@ -87,6 +100,6 @@ def _stripped(text: str | None) -> str | None:
 def _checked(entry: dict, path: Path) -> dict:
     unknown = set(entry) - _FIELDS
     if unknown or "model" not in entry or "prompt" not in entry or ("answer" in entry) == ("error" in entry):
-        raise ValueError(f"{path.name}: each entry needs model, prompt and either answer or error "
-                         f"(optional: system, reasoning, slow_start); got {sorted(entry)}")
+        raise ValueError(f"{path.name}: each entry needs model, prompt and either answer or error (optional: "
+                         f"system, reasoning, slow_start, tool_call, image, image_tokens); got {sorted(entry)}")
     return entry

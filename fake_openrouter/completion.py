@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from . import tokens
 from .answers import Answer
-from .ids import fraction, iso_timestamp, prefixed_id
+from .ids import alphanumeric, fraction, iso_timestamp, prefixed_id
+from .wire import dumps
 
 _ZERO_WORKSPACE = "00000000-0000-0000-0000-000000000000"
 _DEFAULT_THROUGHPUT = 60  # tokens per second when an endpoint has no statistics
@@ -50,10 +51,13 @@ class Generation:
     request_headers: dict[str, str]
     session_id: str | None
     attempts: list[Attempt] = field(default_factory=list)
+    tool_calls: list[dict] | None = None  # the assistant's `tool_calls` (then `content` is empty)
+    images: list[str] | None = None  # data URLs of generated images, for `message.images`
+    image_tokens: int = 0
 
     @property
     def completion_tokens(self) -> int:
-        return self.reasoning_tokens + self.content_tokens
+        return self.reasoning_tokens + self.content_tokens + self.image_tokens
 
     @property
     def native_finish_reason(self) -> str:
@@ -68,7 +72,10 @@ class Generation:
     def _costs(self) -> tuple[float | int, float | int, float | int]:
         pricing = self.endpoint["pricing"]
         prompt = max(Decimal(0), Decimal(pricing["prompt"])) * self.prompt_tokens
-        completion = max(Decimal(0), Decimal(pricing["completion"])) * self.completion_tokens
+        text_tokens = self.completion_tokens - self.image_tokens
+        completion = max(Decimal(0), Decimal(pricing["completion"])) * text_tokens
+        # Image models price generated image tokens apart (the catalogue's `image_output`, USD per token).
+        completion += Decimal(pricing.get("image_output") or 0) * self.image_tokens
         return _number(prompt + completion), _number(prompt), _number(completion)
 
     def usage(self) -> dict:
@@ -84,7 +91,8 @@ class Generation:
                                       "video_tokens": 0},
             "cost_details": {"upstream_inference_cost": total, "upstream_inference_prompt_cost": prompt_cost,
                              "upstream_inference_completions_cost": completion_cost},
-            "completion_tokens_details": {"reasoning_tokens": self.reasoning_tokens, "image_tokens": 0,
+            "completion_tokens_details": {"reasoning_tokens": self.reasoning_tokens,
+                                          "image_tokens": self.image_tokens,
                                           "audio_tokens": 0},
         }
 
@@ -93,6 +101,10 @@ class Generation:
         message = {"role": "assistant", "content": self.content, "refusal": None, "reasoning": self.reasoning}
         if self.reasoning:
             message["reasoning_details"] = [reasoning_detail(self.reasoning)]
+        if self.tool_calls:
+            message["tool_calls"] = self.tool_calls
+        if self.images:
+            message["images"] = [image_part(url, index) for index, url in enumerate(self.images)]
         return message
 
     def envelope(self, obj: str) -> dict:
@@ -139,6 +151,17 @@ class Generation:
         }
 
 
+def image_part(url: str, index: int) -> dict:
+    """One `message.images` item (OpenAPI `ChatAssistantImages`; OpenRouter's docs add `type` and `index`)."""
+    return {"type": "image_url", "image_url": {"url": url}, "index": index}
+
+
+def tool_call(call_id: str, name: str, arguments: dict) -> dict:
+    """One `tool_calls` item; `arguments` is a JSON string, as in OpenAI's format."""
+    return {"id": call_id, "type": "function", "index": 0,
+            "function": {"name": name, "arguments": dumps(arguments)}}
+
+
 def reasoning_detail(text: str) -> dict:
     """One `reasoning_details` item as real reasoning models send it."""
     return {"type": "reasoning.text", "text": text, "format": "unknown", "index": 0}
@@ -146,10 +169,19 @@ def reasoning_detail(text: str) -> dict:
 
 def generate(*, generation_id: str, model: dict, endpoint: dict, answer: Answer, texts: list[str],
              max_tokens: int | None, digest: bytes, created: int, streamed: bool, request_headers: dict[str, str],
-             session_id: str | None, attempts: list[Attempt]) -> Generation:
-    """Serve `answer` from `endpoint`: count tokens, apply `max_tokens` (reasoning spends it first)."""
+             session_id: str | None, attempts: list[Attempt], call_tool: bool = False,
+             with_image: bool = False) -> Generation:
+    """Serve `answer` from `endpoint`: count tokens, apply `max_tokens` (reasoning spends it first).
+
+    `call_tool`: answer with the entry's tool call instead of its text; `with_image`: add its image."""
     tokenizer = model["architecture"]["tokenizer"]
     reasoning, content = answer.reasoning or None, answer.text
+    calls = None
+    if call_tool and answer.tool_call:
+        calls = [tool_call(f"call_{alphanumeric(digest, 'call', 24)}", answer.tool_call["name"],
+                           answer.tool_call["arguments"])]
+        content = calls[0]["function"]["arguments"]  # counted as output tokens, then not shown as text
+    images = [f"data:image/png;base64,{answer.image}"] if with_image and answer.image else None
     reasoning_tokens = tokens.count_tokens(reasoning or "", tokenizer)
     content_tokens = tokens.count_tokens(content, tokenizer)
     finish_reason = "stop"
@@ -160,13 +192,16 @@ def generate(*, generation_id: str, model: dict, endpoint: dict, answer: Answer,
         reasoning_tokens = min(reasoning_tokens, max_tokens)
         content = tokens.truncate(content, tokenizer, max_tokens - reasoning_tokens)
         content_tokens = max_tokens - reasoning_tokens if content else 0
+    if calls:
+        content, finish_reason = "", "tool_calls"
     return Generation(
         id=generation_id, created=created, model=model, endpoint=endpoint,
         content=content, reasoning=reasoning, finish_reason=finish_reason,
         prompt_tokens=tokens.count_prompt_tokens(texts, tokenizer), reasoning_tokens=reasoning_tokens,
         content_tokens=content_tokens, latency_ms=250 + int(fraction(digest, "latency") * 900),
         streamed=streamed, request_headers=request_headers, session_id=session_id,
-        attempts=[*attempts, Attempt(model, endpoint, 200)])
+        attempts=[*attempts, Attempt(model, endpoint, 200)], tool_calls=calls, images=images,
+        image_tokens=answer.image_tokens if images else 0)
 
 
 def _number(amount: Decimal) -> float | int:

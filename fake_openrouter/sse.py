@@ -1,6 +1,7 @@
 """The SSE stream of a generation, framed like `data/chat-stream.sse.txt` (LF only, `data: [DONE]`).
 
-Every delta repeats `role` and `content`; reasoning is streamed before the content; a finish chunk
+Every delta repeats `role` and `content`; reasoning is streamed before the content, generated images and tool
+calls (OpenAI's delta shape: id and name first, then the arguments in pieces) after it; a finish chunk
 is followed by a separate usage chunk that still has one choice (none, OpenAI's way, on request).
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ import math
 import time
 from collections.abc import Iterator
 
-from .completion import Generation, reasoning_detail
+from .completion import Generation, image_part, reasoning_detail
 from .wire import DATA_DIR, dumps
 
 KEEPALIVE = ": OPENROUTER PROCESSING\n\n"
@@ -45,7 +46,22 @@ def token_events(gen: Generation) -> list[str]:
 
     reasoning = [chunk({"content": "", "role": "assistant", "reasoning": piece,
                         "reasoning_details": [reasoning_detail(piece)]}) for piece in pieces(gen.reasoning or "")]
-    return reasoning + [chunk({"content": piece, "role": "assistant"}) for piece in pieces(gen.content)]
+    content = [chunk({"content": piece, "role": "assistant"}) for piece in pieces(gen.content)]
+    images = [chunk({"content": "", "role": "assistant", "images": [image_part(url, index)]})
+              for index, url in enumerate(gen.images or [])]
+    return reasoning + content + images + [chunk({"content": "", "role": "assistant", "tool_calls": [delta]})
+                                           for delta in tool_call_deltas(gen.tool_calls or [])]
+
+
+def tool_call_deltas(calls: list[dict]) -> list[dict]:
+    """OpenAI's streamed tool calls: the id, type and name first, then the JSON arguments in pieces."""
+    deltas = []
+    for index, call in enumerate(calls):
+        function = call["function"]
+        deltas.append({"index": index, "id": call["id"], "type": "function",
+                       "function": {"name": function["name"], "arguments": ""}})
+        deltas += [{"index": index, "function": {"arguments": piece}} for piece in pieces(function["arguments"])]
+    return deltas
 
 
 def closing_events(gen: Generation, usage_choice: bool = True) -> list[str]:

@@ -19,6 +19,8 @@ from ..routing import NoAllowedProviders, rank
 from ..wire import JSON_TYPE, dumps, json_response
 
 IN_BODY_ERROR = "200-error-in-body"
+_ROUTING_HINT = "{what}. To learn more about provider routing, visit: https://openrouter.ai/docs/guides/routing/provider-selection"
+_MAX_IMAGE_BYTES = 30 * 1024 * 1024
 # Faults after which the client has no complete answer: such a completion is not counted as successful.
 _UNFINISHED = (IN_BODY_ERROR, "stream-cut", "stream-error", "malformed-json")
 
@@ -109,6 +111,10 @@ def _serve(state: ChatState, req: _Request, candidates: list[str],
         except NoAllowedProviders as exc:
             failure = error_response(exc.body, 404, req.generation_id)
             continue
+        refused = capability_error(model, req.body)
+        if refused:
+            failure = error_response(refused[1], refused[0], req.generation_id)
+            continue
         answer = state.answers.find(model_id, prompt, system)
         if answer.error and answer.error != IN_BODY_ERROR:
             attempts.append(Attempt(model, endpoint, status_of(answer.error)))
@@ -118,9 +124,61 @@ def _serve(state: ChatState, req: _Request, candidates: list[str],
                        max_tokens=req.body.get("max_completion_tokens") or req.body.get("max_tokens"),
                        digest=req.digest, created=req.created, streamed=bool(req.body.get("stream")),
                        request_headers=dict(request.headers), session_id=req.body.get("session_id"),
-                       attempts=attempts)
+                       attempts=attempts, call_tool=_wants_tool_call(req.body),
+                       with_image="image" in (req.body.get("modalities") or []))
         return gen, answer.error, answer.slow_start
     return failure
+
+
+def _wants_tool_call(body: dict) -> bool:
+    """Tools are offered and no tool result has come back since the last user message."""
+    roles = [m.get("role") for m in body["messages"]]
+    last_user = max((i for i, role in enumerate(roles) if role == "user"), default=-1)
+    return bool(body.get("tools")) and "tool" not in roles[last_user + 1:]
+
+
+def _image_urls(messages: list[dict]) -> list[str]:
+    """The `image_url` content parts' URLs (data URLs included) of every message."""
+    return [part["image_url"].get("url", "") for m in messages if isinstance(m.get("content"), list)
+            for part in m["content"] if isinstance(part, dict) and part.get("type") == "image_url"
+            and isinstance(part.get("image_url"), dict)]
+
+
+def _data_url_bytes(url: str) -> int:
+    """The decoded size of a base64 data URL (0 for an http URL)."""
+    if not url.startswith("data:") or ";base64," not in url:
+        return 0
+    return len(url.split(",", 1)[1]) * 3 // 4
+
+
+def capability_error(model: dict, body: dict) -> tuple[int, dict] | None:
+    """What OpenRouter answers when no endpoint of `model` can serve the request's features, else None.
+
+    Messages as OpenRouter words them (quoted in public bug reports): tools to a model without `tools`, image parts
+    to a model without image input, output `modalities` the model lacks (with its routing funnel), a JSON schema
+    with `provider.require_parameters` to a model without `structured_outputs` (without it the field is ignored),
+    and an image over 30 MB (413)."""
+    supported = model["supported_parameters"]
+    architecture = model["architecture"]
+    if body.get("tools") and "tools" not in supported:
+        return 404, message_error(404, _ROUTING_HINT.format(what="No endpoints found that support tool use"))
+    urls = _image_urls(body["messages"])
+    if urls and "image" not in architecture["input_modalities"]:
+        return 404, message_error(404, "No endpoints found that support image input")
+    if any(_data_url_bytes(url) > _MAX_IMAGE_BYTES for url in urls):
+        return 413, {"error": {"message": "Downloaded image content cannot exceed 30MB", "code": 413,
+                               "metadata": {"provider_name": None}}}
+    wanted = body.get("modalities") or []
+    if any(m not in architecture["output_modalities"] for m in wanted):
+        return 404, {"error": {"message": "No endpoints found that support the requested output modalities: "
+                                          + ", ".join(wanted), "code": 404,
+                               "metadata": {"routing_funnel": [{"step": "Initial Endpoints", "endpoint_count": 1}],
+                                            "failed_routing_step": "Filter by Model Output Modalities"}}}
+    schema = (body.get("response_format") or {}).get("type") == "json_schema"
+    if schema and "structured_outputs" not in supported and (body.get("provider") or {}).get("require_parameters"):
+        return 404, message_error(404, _ROUTING_HINT.format(
+            what="No endpoints found that can handle the requested parameters"))
+    return None
 
 
 def _text(content: object) -> str:
