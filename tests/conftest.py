@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -38,6 +39,9 @@ def clean_env(monkeypatch, tmp_path):
         finally:
             replay.stop()
     environment.forget()
+    catalog = sys.modules.get("course_utils.catalog")
+    if catalog is not None:  # a catalogue fetched from this test's server is not the next test's
+        catalog.clear_cache()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import yaml
 
 import course_utils
 from course_utils import catalog, charts, config, replay
-from course_utils.exceptions import KeyProblem
+from course_utils.course_errors import KeyProblem
 
 DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
 MODELS = json.loads((DATA / "models.json").read_text(encoding="utf-8"))

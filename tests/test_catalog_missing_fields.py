@@ -9,7 +9,7 @@ import pytest
 
 import course_utils
 from course_utils import catalog, charts, config
-from course_utils.exceptions import InputProblem
+from course_utils.course_errors import InputProblem
 
 API = "/api/v1"
 # Catalogue entries with an id and little else: no pricing, context_length, supported_parameters or name.

@@ -11,7 +11,7 @@ from course_utils.exercises import l03_models_and_prices as l03
 @pytest.fixture
 def replayed(clean_env, monkeypatch):
     """Replay mode after setup(), with a fresh catalogue cache, as in the notebook."""
-    monkeypatch.setattr(catalog, "_cache", {})
+    catalog.clear_cache()
     course_utils.setup(quiet=True)
     assert course_utils.MODE == "replay"
     return catalog.list_models()

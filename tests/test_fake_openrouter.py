@@ -274,7 +274,12 @@ def test_a_delisted_free_variant_finds_no_endpoints(client):
     with pytest.raises(openai.NotFoundError) as caught:
         ask(client, DOCUMENT_MODEL)
     assert caught.value.response.json() == {
-        "error": {"message": f"No endpoints found for {DOCUMENT_MODEL}.", "code": 404}, "user_id": "user_REDACTED"}
+        "error": {"message": f"No endpoints found for {DOCUMENT_MODEL}.", "code": 404,
+                  "availability": {"code": "free_variant_ended", "retryable": False, "retry_after": None,
+                                   "requested_models": [DOCUMENT_MODEL],
+                                   "fallback_models": [DOCUMENT_MODEL.removesuffix(":free")],
+                                   "docs_url": "https://openrouter.ai/docs/errors#free_variant_ended"}},
+        "user_id": "user_REDACTED"}
     assert ask(client, DOCUMENT_MODEL, extra_body={"models": [DOCUMENT_MODEL, FREE]}).model == FREE
 
 

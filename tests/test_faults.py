@@ -19,9 +19,9 @@ import pytest
 
 import course_utils
 from course_utils import catalog, config, widgets
-from course_utils.error_messages import MESSAGES
-from course_utils.errors import explain
-from course_utils.exceptions import StreamIncomplete
+from course_utils.text import ERRORS
+from course_utils.error_box import explain
+from course_utils.course_errors import StreamIncomplete
 from fake_openrouter import FakeOpenRouter
 
 TIMEOUT = 0.5
@@ -78,7 +78,7 @@ def full_answer(server: FakeOpenRouter) -> str:
 
 def shows_case(text: str, case: str) -> bool:
     """Whether HTML `text` holds the explanation of `case` (its first sentence up to any placeholder)."""
-    return html.escape(MESSAGES[case]["what"].split("{")[0]) in text
+    return html.escape(ERRORS[case]["what"].split("{")[0]) in text
 
 
 FAULTS = [
@@ -87,7 +87,7 @@ FAULTS = [
     pytest.param("429-free-per-minute", False, "rate_minute", id="429-minute"),
     pytest.param("429-free-per-day", True, "rate_day", id="429-day-stream"),
     pytest.param("502-provider-error", False, "provider_error", id="502"),
-    pytest.param("503-service-unavailable", True, "no_provider", id="503-stream"),
+    pytest.param("503-service-unavailable", True, "temporarily_unavailable", id="503-stream"),
     pytest.param("reset", False, "stream_cut", id="reset"),
     pytest.param("reset", True, "stream_cut", id="reset-stream"),
     pytest.param("stream-cut", True, "stream_cut", id="stream-cut"),

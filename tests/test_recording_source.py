@@ -77,6 +77,6 @@ def test_recording_from_elsewhere_is_labelled_live_with_its_day(lesson, monkeypa
 
 
 def test_the_day_is_the_one_openrouters_date_header_gives():
-    replay._origin.update(example=False, day="")
-    replay._note_origin({"Date": ["Tue, 24 Nov 2026 23:59:59 GMT"], "Content-Type": ["application/json"]})
-    assert replay._origin == {"example": False, "day": "2026-11-24"}
+    replay.origin.update(example=False, day="")
+    replay.note_origin({"Date": ["Tue, 24 Nov 2026 23:59:59 GMT"], "Content-Type": ["application/json"]})
+    assert replay.origin == {"example": False, "day": "2026-11-24"}

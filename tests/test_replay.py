@@ -12,7 +12,7 @@ from openai import OpenAI
 import course_utils
 from course_utils import replay
 from course_utils.config import BASE_URL_VAR, KEY_VAR, MODE_VAR, NOTEBOOK_VAR, RECORDINGS_DIR_VAR
-from course_utils.exceptions import NotRecordedError
+from course_utils.course_errors import NotRecordedError
 from tests.conftest import FAKE_KEY
 
 DATA = Path(__file__).resolve().parent.parent / "fake_openrouter" / "data"
@@ -140,7 +140,8 @@ def test_unrecorded_request_explains_in_japanese(recordings, monkeypatch, upstre
 
 def test_replayed_errors_are_not_retried(recordings, monkeypatch, httpserver):
     httpserver.expect_request("/api/v1/chat/completions").respond_with_data(
-        (DATA / "errors" / "429-free-per-day.json").read_bytes(), status=429,
+        # A per-minute limit: openai retries it (a per-day one is not retried at all in record mode).
+        (DATA / "errors" / "429-free-per-minute.json").read_bytes(), status=429,
         content_type="application/json")
     monkeypatch.setenv(KEY_VAR, FAKE_KEY)
     monkeypatch.setenv(MODE_VAR, "record")

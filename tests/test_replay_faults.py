@@ -14,7 +14,7 @@ from openai import OpenAI
 import course_utils
 from course_utils import replay
 from course_utils.config import BASE_URL_VAR, KEY_VAR, MODE_VAR, NOTEBOOK_VAR, RECORDINGS_DIR_VAR
-from course_utils.exceptions import NotRecordedError
+from course_utils.course_errors import NotRecordedError
 from tests.conftest import FAKE_KEY
 
 DATA = Path(__file__).resolve().parent.parent / "fake_openrouter" / "data"

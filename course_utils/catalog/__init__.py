@@ -34,7 +34,3 @@ __all__ = [
     "list_models", "maker_of", "makers_count", "models_table", "openrouter_client", "price_per_million",
     "recorded_catalogue", "show_endpoints", "show_key_info", "show_models", "usd_to_jpy",
 ]
-
-# An old private name tests/test_exercises_l03.py still replaces; removed once it calls clear_cache()
-# (/tmp/team/requests-H4.md).
-_cache: dict = {}  # tests/test_exercises_l03.py replaces it; the cache itself is models.clear_cache()'s

@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from .. import config
-from ..exceptions import KeyProblem
+from ..course_errors import KeyProblem
 from ..keys import KEY_MESSAGES
 
 _clients: dict[tuple[str, str], Any] = {}

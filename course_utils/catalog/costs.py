@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..exceptions import InputProblem
+from ..course_errors import InputProblem
 from ..text import CATALOG
 from .models import get_model
 from .pricing import price_per_million

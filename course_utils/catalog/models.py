@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import config, replay
-from ..exceptions import InputProblem
+from ..course_errors import InputProblem
 from ..text import CATALOG
 from .client import get_data
 from .pricing import is_free, price_per_million

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..exceptions import InputProblem
+from ..course_errors import InputProblem
 from ..text import CATALOG
 from .client import get_data
 from .models import unknown_last

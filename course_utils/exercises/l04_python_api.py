@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalog, config
-from ..errors import suggest_models
+from ..catalog.suggestions import suggest_models
 from . import Exercise, register
 from .calls import messages_problem, output_limit, record_call
 

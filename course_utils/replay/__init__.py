@@ -22,8 +22,3 @@ NOT_RECORDED_MESSAGE = REPLAY["not_recorded"]  # tests/test_errors.py builds its
 __all__ = ["IN_PROGRESS_SUFFIX", "MAX_EXAMPLES", "NOT_RECORDED_MESSAGE", "LibraryPersister", "RecordedChat",
            "Session", "active", "last_user_prompt", "note_origin", "origin", "recorded_chats", "recording_files",
            "recording_path", "request_key", "shorten", "start", "stop"]
-
-# Old private names tests/test_recording_source.py still uses; removed once it uses the public names
-# (/tmp/team/requests-H4.md).
-_origin = origin
-_note_origin = note_origin

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..config import DEFAULT_BASE_URL
-from ..exceptions import NotRecordedError
+from ..course_errors import NotRecordedError
 from ..text import REPLAY
 from .filters import canonical_uri
 from .matching import body_text, request_key, without_default_stream
