@@ -6,6 +6,7 @@ an error live in class without a real rate limit.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import threading
 
 from .faults import fault_kinds
@@ -24,10 +25,8 @@ def main(argv: list[str] | None = None) -> None:
         for kind in args.fault:
             server.inject(kind)
         print(server.base_url, flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C ends the server quietly
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ import hashlib
 import json
 import string
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-RECORDED_DAY_START = int(datetime(2026, 8, 20, tzinfo=timezone.utc).timestamp())
+RECORDED_DAY_START = int(datetime(2026, 8, 20, tzinfo=UTC).timestamp())
 SECONDS_PER_DAY = 86_400
 FIRST_CREATED = RECORDED_DAY_START + 30 * 60
 _STEP_SECONDS = (40, 90)  # between two chat requests: a learner reads the answer, then sends the next
@@ -74,5 +74,5 @@ def prefixed_id(prefix: str, digest: bytes, created: int) -> str:
 
 def iso_timestamp(unix_ms: int) -> str:
     """`2026-08-20T12:34:56.789Z`, the timestamp style of `/generation`."""
-    moment = datetime.fromtimestamp(unix_ms / 1000, tz=timezone.utc)
+    moment = datetime.fromtimestamp(unix_ms / 1000, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{unix_ms % 1000:03d}Z"

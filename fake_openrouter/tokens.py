@@ -28,7 +28,8 @@ _TOKENS_PER_MESSAGE = 4
 _TOKENS_PER_REPLY = 3
 
 _JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_ASCII_PIECE = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_ASCII_PIECE = re.compile(
+    r"[A-Za-z0-9]+|[^\sA-Za-z0-9\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def count_tokens(text: str, tokenizer: str) -> int:

@@ -19,7 +19,7 @@ def replayed(clean_env):
 
 
 def test_quiz_covers_lessons_01_to_07():
-    assert IDS == [f"99-{k}" for k in range(1, 8)]
+    assert [f"99-{k}" for k in range(1, 8)] == IDS
     for k, q in enumerate(QUESTIONS, start=1):
         assert f"（0{k}回）" in q.title
         assert set(q.choices) == {"a", "b", "c"} and q.right in q.choices

@@ -19,9 +19,9 @@ import pytest
 
 import course_utils
 from course_utils import catalog, config, widgets
-from course_utils.text import ERRORS
-from course_utils.error_box import explain
 from course_utils.course_errors import StreamIncomplete
+from course_utils.error_box import explain
+from course_utils.text import ERRORS
 from fake_openrouter import FakeOpenRouter
 
 TIMEOUT = 0.5

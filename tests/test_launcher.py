@@ -22,9 +22,11 @@ def test_ctrl_c_twice_closes_jupyterlab_with_a_japanese_goodbye(tmp_path):
     if not (ROOT / ".venv").exists():
         pytest.skip("course.py manages .venv; run the suite through `python3 course.py test`")
     port, token = free_port(), os.urandom(8).hex()
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
     process = subprocess.Popen(
-        [sys.executable, "course.py", "--no-browser", "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}"],
+        [sys.executable, "course.py", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         assert wait_until_serving(f"http://127.0.0.1:{port}", token, process, START_SECONDS), "JupyterLab did not start"

@@ -17,8 +17,8 @@ from vcr.serializers import yamlserializer
 import course_utils
 from course_utils import catalog, replay
 from course_utils.config import NOTEBOOK_VAR, RECORDINGS_DIR_VAR
-from course_utils.error_box import explain, kindly
 from course_utils.course_errors import NotRecordedError
+from course_utils.error_box import explain, kindly
 
 DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
 API = "https://openrouter.ai/api/v1"
