@@ -205,3 +205,29 @@ def test_key_echoed_across_stream_chunks_is_never_written(lesson, monkeypatch, h
     else:  # the recorder scrubbed the joined answer before writing it
         assert code == 0 and "[REDACTED]" in written[recording].decode()
     assert not list((lesson.parent / "recordings").glob("*in-progress*"))
+
+
+def test_recording_whose_joined_stream_holds_the_key_is_not_moved_into_place(lesson, monkeypatch, capsys):
+    """The last gate before a recording is committed, even if the recorder's own scrubbing missed a key."""
+    import yaml
+
+    monkeypatch.setenv(KEY_VAR, FAKE_KEY)
+    before = (lesson / "01_demo.ipynb").read_bytes()
+    body = "".join(f"data: {json.dumps({'choices': [{'delta': {'content': FAKE_KEY[i:i + 4]}}]})}\n\n"
+                   for i in range(0, len(FAKE_KEY), 4))
+    leaking = yaml.safe_dump({"interactions": [{"request": {"method": "POST", "uri": "u", "body": "{}"},
+                                                "response": {"status": {"code": 200}, "body": {"string": body}}}]})
+    runs = []
+
+    def execute(path, **kw):  # pass 1 as a recorder that scrubbed each chunk alone would leave it
+        runs.append(path)
+        record.replay.recording_path(path.name, in_progress=True).write_text(leaking, encoding="utf-8")
+
+    monkeypatch.setattr(record, "execute", execute)
+    assert record.main([str(lesson)]) == 1
+    out = capsys.readouterr().out
+    assert ("01_demo.ipynb: 今回の録音データにAPIキーらしき文字列がありました（1 番目のやりとりのストリーム応答"
+            "（チャンクをつなげた本文））。書き込みを中止しました。収録データと出力は元のままです。") in out
+    assert len(runs) == 1 and FAKE_KEY not in out  # no replay pass, nothing shown
+    assert (lesson / "01_demo.ipynb").read_bytes() == before
+    assert not list((lesson.parent / "recordings").iterdir())  # neither a recording nor the one in progress
