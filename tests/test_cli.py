@@ -46,3 +46,12 @@ def test_solutions_of_named_exercises_only(one_exercise, capsys):
     assert out == "解答例（演習 99-9: テスト用）\nanswer = 42\nヒント: ヒント文\n\n"
     assert main(["solutions", "00-0"]) == 1
     assert "登録されている演習はありません" in capsys.readouterr().out
+
+
+def test_record_passes_accept_new_errors_on(monkeypatch):
+    seen = {}
+    monkeypatch.setattr("course_utils.record.main",
+                        lambda paths, accept_new_errors=False: seen.update(paths=paths, accept=accept_new_errors) or 0)
+    assert main(["record", "--accept-new-errors", "notebooks"]) == 0
+    assert seen == {"paths": ["notebooks"], "accept": True}
+    assert main(["record"]) == 0 and seen == {"paths": [], "accept": False}
