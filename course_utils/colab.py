@@ -11,6 +11,8 @@ import re
 import sys
 from pathlib import Path
 
+from .text import COLAB
+
 # Where the course is published on GitHub (a fork sets its own, then runs `python -m course_utils.colab`).
 REPOSITORY = "openrouter-course/openrouter-course"
 BRANCH = "main"
@@ -18,13 +20,12 @@ BRANCH = "main"
 PACKAGE_VAR = "COURSE_PACKAGE"
 
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
-BADGE_TEXT = "Colab で開く"
+BADGE_TEXT = COLAB["badge"]
 # Any Colab link to a lesson of this course, whatever repository or branch it names.
 _LINK = re.compile(r"\[!\[[^\]]*\]\(" + re.escape(BADGE_IMAGE) + r"\)\]\(https://colab\.research\.google\.com/"
                    r"github/[^/]+/[^/]+/blob/[^/]+/notebooks/([^)]+\.ipynb)\)")
 
-FIRST_CELL = """\
-# Google Colab などで講座の道具（course_utils）がまだないときは、先にインストールします（少し時間がかかります）。
+FIRST_CELL = COLAB["first_cell_comment"] + """
 try:
     import course_utils
 except ImportError:

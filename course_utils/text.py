@@ -854,6 +854,8 @@ CLASS_KEYS = {
                       "（--models course で講座のクラス用のモデルを指定できます）。",
     # confirmation and progress
     "confirm": "{question} [y/N]: ",
+    "yes_words": ("y", "yes", "はい"),
+    "period_usage": "{usage}（{period}）",
     "confirm_create": "{count}本のキーを作成します。よろしいですか？",
     "confirm_delete": "{prefix} のキー {count}本を削除します。削除したキーは元に戻せず、"
                       "学習者はそのキーを使えなくなります。よろしいですか？",
@@ -962,4 +964,11 @@ CLASS_KEYS = {
         "enable": "無効にしたキーをまた有効にします",
         "delete": "プレフィックスのキーをすべて削除します（元に戻せません）",
     },
+}
+
+# -- Google Colab (colab.py): the badge and the comment of every lesson's first cell ----------------------
+
+COLAB = {
+    "badge": "Colab で開く",
+    "first_cell_comment": "# Google Colab などで講座の道具（course_utils）がまだないときは、先にインストールします（少し時間がかかります）。",
 }

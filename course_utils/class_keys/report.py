@@ -65,7 +65,8 @@ def usage_lines(keys: list[dict], now: datetime) -> list[str]:
         period = T["period_words"].get(key.get("limit_reset") or "", T["period_words"][""])
         expires = _expires(key)
         rows.append([key["name"], usd(key["usage_daily"]),
-                     f"{usd(key[PERIOD_FIELD.get(key.get('limit_reset') or '', 'usage')])}（{period}）",
+                     T["period_usage"].format(
+                         usage=usd(key[PERIOD_FIELD.get(key.get("limit_reset") or "", "usage")]), period=period),
                      usd(key["limit"]) if key.get("limit") is not None else T["no_limit"],
                      usd(key["limit_remaining"]) if key.get("limit_remaining") is not None else T["no_limit"],
                      _state(key, now),

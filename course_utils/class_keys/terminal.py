@@ -29,7 +29,7 @@ def confirm(question: str, yes: bool) -> bool:
         answer = input(T["confirm"].format(question=question))
     except EOFError:
         answer = ""
-    if answer.strip().lower() in ("y", "yes", "はい"):
+    if answer.strip().lower() in T["yes_words"]:
         return True
     say(T["cancelled"])
     return False
