@@ -36,7 +36,7 @@ MODE = REPLAY
 
 # Public names imported on first access: submodules, and name -> the submodule that defines it.
 _LAZY_MODULES = ("catalog", "exercises", "widgets")
-_LAZY_NAMES = {"MODELS": "models", "kindly": "error_box", "explain": "error_box", "last_explanation": "error_box",
+_LAZY_NAMES = {"MODELS": "model_ids", "kindly": "error_box", "explain": "error_box", "last_explanation": "error_box",
                "check_prompt": "guards", "finish_stream": "guards", "check_completion": "guards"}
 
 __all__ = ["BASE_URL", "MODE", "MODELS", "setup", "ask_api_key", "catalog", "exercises", "widgets", "kindly",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from . import recording_source, text
 from .config import CATALOGUE_DATE, RECORDED_AT, recordings_dir
-from .models import profile_note
+from .model_ids import profile_note
 
 
 def render_banner(mode: str, base_url: str, key_status: str, notes: tuple[str, ...] = ()) -> str:

@@ -22,7 +22,7 @@ from course_utils.__main__ import main
 from course_utils.class_keys import costs
 from course_utils.class_keys.api import MANAGEMENT_KEY_VAR
 from course_utils.class_keys.report import doctor_lines, summary_lines
-from course_utils.models import CLASS_PROFILE, PROFILE_VAR, load_models
+from course_utils.model_ids import CLASS_PROFILE, PROFILE_VAR, load_models
 from fake_openrouter import REVOKED_KEY, FakeOpenRouter
 from fake_openrouter.auth import MANAGEMENT_KEY
 

@@ -12,7 +12,7 @@ import course_utils
 from course_utils import config
 from course_utils.__main__ import main
 from course_utils.class_keys.api import MANAGEMENT_KEY_VAR
-from course_utils.models import CLASS_PROFILE, FREE_ROLES, PROFILE_VAR, load_models, profile_note
+from course_utils.model_ids import CLASS_PROFILE, FREE_ROLES, PROFILE_VAR, load_models, profile_note
 from fake_openrouter import FakeOpenRouter
 from fake_openrouter.auth import MANAGEMENT_KEY
 

@@ -11,7 +11,7 @@ import yaml
 
 from course_utils import config, doctor, redact
 from course_utils.config import BASE_URL_VAR, KEY_VAR, RECORDINGS_DIR_VAR
-from course_utils.models import MODELS
+from course_utils.model_ids import MODELS
 from fake_openrouter import FakeOpenRouter
 from tests.conftest import FAKE_KEY
 

@@ -17,7 +17,7 @@ import yaml
 
 from .. import text
 from ..config import CATALOGUE_DATE, PACKAGE_DIR, base_url
-from ..models import CLASS_PROFILE, DEFAULT_PROFILE, load_models
+from ..model_ids import CLASS_PROFILE, DEFAULT_PROFILE, load_models
 
 T = text.CLASS_KEYS
 RECORDINGS = PACKAGE_DIR / "recordings"  # the shipped recordings, whatever COURSE_RECORDINGS_DIR says

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from .. import text
-from ..models import CLASS_PROFILE, load_models
+from ..model_ids import CLASS_PROFILE, load_models
 from . import costs, files
 from .api import ManagementClient, ManagementError
 from .terminal import confirm, progress, say

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from .. import catalog, config
-from ..models import MODELS
+from ..model_ids import MODELS
 from ..text import DOCTOR
 from .report import RETIRED_ROLE, Finding, course_models, info, ok, problem
 

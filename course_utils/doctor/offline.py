@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from .. import catalog, config, replay
-from ..models import MODELS
+from ..model_ids import MODELS
 from ..record import check, find_notebooks
 from ..text import DOCTOR
 from .report import RETIRED_ROLE, Finding, course_models, info, ok, problem

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import MODELS
+from ..model_ids import MODELS
 from ..text import DOCTOR
 
 # The course document's model, retired on purpose (lesson 04 shows its error): reported, never a problem.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from .. import catalog
-from ..models import MODELS
+from ..model_ids import MODELS
 from . import Exercise, register
 
 # The maker whose models exercise 01-1 counts.

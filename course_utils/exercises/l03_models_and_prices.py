@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..catalog import estimate_cost, get_model, list_models, models_table
-from ..models import MODELS
+from ..model_ids import MODELS
 from . import Exercise, register
 
 INPUT_TOKENS = 1_000

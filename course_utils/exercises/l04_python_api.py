@@ -129,7 +129,7 @@ CALL_LIMIT = 100
 
 def judge_written_call(ask: Any) -> str | None:
     """Right when ask(client) calls create(model=MODELS.free, messages=[... a user turn ...], max_tokens=100)."""
-    from ..models import MODELS
+    from ..model_ids import MODELS
 
     call, problem = record_call(ask)
     if problem:

@@ -98,7 +98,7 @@ CALL_HINTS = {
 
 def judge_streaming_call(ask: Any) -> str | None:
     """Right when ask(client) streams from MODELS.free with a system prompt first and a user turn after it."""
-    from ..models import MODELS
+    from ..model_ids import MODELS
     from .calls import messages_problem, record_call
 
     call, problem = record_call(ask)

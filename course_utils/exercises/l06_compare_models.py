@@ -83,7 +83,7 @@ CALL_TEXT = {
 
 def judge_model_swap(ask: Any) -> str | None:
     """Right when ask(client, model_id) sends the same messages to whichever model id it is given."""
-    from ..models import MODELS
+    from ..model_ids import MODELS
     from .calls import messages_problem, record_calls
 
     models = [MODELS.small_free, MODELS.large_free, MODELS.paid]

@@ -9,7 +9,7 @@ from numbers import Real
 from typing import Any
 
 from .. import catalog
-from ..models import MODELS
+from ..model_ids import MODELS
 from . import Exercise, register
 
 # The class of exercise 07-2 (the notebook states the same values).
