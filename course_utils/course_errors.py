@@ -24,16 +24,18 @@ class RecordWithoutKeyError(CourseError):
 
 
 class NotRecordedError(CourseError):
-    """Replay mode: this request has no recording (the prompt or model was changed)."""
+    """Replay mode: this request has no recording (the prompt or model was changed, or, when
+    `recordings_problem` is "missing", the course has no recordings at all)."""
 
     def __init__(self, message: str, method: str, path: str, model: str | None, prompt: str | None,
-                 recorded: list[tuple[str, str]]):
+                 recorded: list[tuple[str, str]], recordings_problem: str | None = None):
         super().__init__(message)
         self.method = method
         self.path = path
         self.model = model
         self.prompt = prompt
         self.recorded = recorded  # (model, prompt) pairs that do have recordings
+        self.recordings_problem = recordings_problem
 
 
 class InputProblem(CourseError, ValueError):

@@ -130,6 +130,8 @@ def _course_case(exc: CourseError) -> tuple[str, dict[str, str]]:
     if isinstance(exc, KeyProblem):
         return "key_malformed", {"message": exc.message}
     if isinstance(exc, NotRecordedError):
+        if exc.recordings_problem == "missing":  # nothing the learner changed: the recordings are not there
+            return "recordings_missing", {"message": str(exc)}
         chat = exc.path.endswith("/chat/completions")
         return "not_recorded" if chat else "not_recorded_lookup", {"message": str(exc)}
     if isinstance(exc, RecordWithoutKeyError):

@@ -22,7 +22,7 @@ BANNER = {
         "・講師向け（再収録）: python -m course_utils record notebooks/",
     ),
     "record": (
-        "【録音モード】OpenRouter に実際にリクエストを送り、応答を収録しています（講師用）。",
+        "【収録モード】OpenRouter に実際にリクエストを送り、応答を収録しています（講師用）。",
         "・APIキーや認証ヘッダーは収録データから取り除かれます。",
     ),
 }
@@ -46,7 +46,7 @@ MODES = {
                  "モードは自動で選びます。",
     "live_without_key": "COURSE_MODE=live が指定されていますが、使えるAPIキーがないため再生モードで続けます。",
     "key_problem": "APIキーに問題があるため、再生モードで続けます: {problem}",
-    "record_without_key": "録音モード（COURSE_MODE=record）には、正しい形式のAPIキーが必要です。"
+    "record_without_key": "収録モード（COURSE_MODE=record）には、正しい形式のAPIキーが必要です。"
                           ".env に OPENROUTER_API_KEY を設定してから、もう一度実行してください。",
 }
 
@@ -119,7 +119,7 @@ REPLAY = {
     "example": "  ・{model}: 「{prompt}」",
     "lookup": "この問い合わせ（{request}）は収録されていません。",
     "other": "このリクエスト（{request}）は収録されていません。",
-    "unsafe_recording": "録音データにAPIキーらしき文字列が残っていたため、{path} を書き込みませんでした。",
+    "unsafe_recording": "収録データにAPIキーらしき文字列が残っていたため、{path} を書き込みませんでした。",
     # The recordings themselves: a missing folder, or files that cannot be read (a truncated copy, a bad merge).
     "folder_missing": "収録データ（{path} の .yaml ファイル）が見つからないため、再生できるものがありません。"
                       "教材のフォルダを丸ごと取得し直すか、講師に知らせてください。",
@@ -161,16 +161,18 @@ ERRORS: dict[str, dict[str, str]] = {
                 f"そのあとセットアップのセルから実行し直します（{KEY_LESSON}）。",
     },
     "record_without_key": {
-        "what": "録音モード（COURSE_MODE=record）が指定されましたが、使えるAPIキーがありません。",
-        "cause": "録音モードでは本物の OpenRouter にリクエストを送るため、有効なキーが必要です。",
+        "what": "収録モード（COURSE_MODE=record）が指定されましたが、使えるAPIキーがありません。",
+        "cause": "収録モードでは本物の OpenRouter にリクエストを送るため、有効なキーが必要です。",
         "next": f".env に OPENROUTER_API_KEY を設定するか（{KEY_LESSON}）、COURSE_MODE の指定を外して再生モードで実行してください。",
     },
     # -- credits ----------------------------------------------------------------------------------
     "credits_insufficient": {
         "what": "クレジットが足りないため、リクエストが断られました（402）。",
         "cause": "残高が足りないまま有料モデルを使おうとしたか、クレジット残高がマイナスになっています"
-                 "（残高がマイナスだと無料モデルも使えません）。",
-        "next": "https://openrouter.ai/settings/credits で残高を確かめてください。お金をかけずに続けるなら、"
+                 "（残高がマイナスだと無料モデルも使えません）。max_tokens を指定しないと、そのモデルの出力の上限いっぱいで"
+                 "費用を見積もるため、残高が少しでも足りないことがあります。",
+        "next": "max_tokens=300 のように出力の上限を小さく指定すると通ることがあります。"
+                "通らなければ https://openrouter.ai/settings/credits で残高を確かめてください。お金をかけずに続けるなら、"
                 f"名前が「:free」で終わる無料モデルに切り替えます（{PRICE_LESSON}）。",
     },
     "credits_max_tokens": {
@@ -188,8 +190,8 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     # -- refused ----------------------------------------------------------------------------------
     "moderation": {
-        "what": "入力した文章がプロバイダの内容チェック（モデレーション）に引っかかり、止められました（403、理由: {reasons}）。",
-        "cause": "このモデルはプロバイダのチェックを必ず通す設定で、プロンプトの一部が規約に触れると判断されました。"
+        "what": "入力した文章がプロバイダーの内容チェック（モデレーション）に引っかかり、止められました（403、理由: {reasons}）。",
+        "cause": "このモデルはプロバイダーのチェックを必ず通す設定で、プロンプトの一部が規約に触れると判断されました。"
                  "誤判定のこともあります。料金はかかっていません。",
         "next": "プロンプトの言い回しを変えるか、別のモデルを選んで、セルをもう一度実行してください。",
     },
@@ -248,9 +250,9 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     # -- model availability (error.availability.code when OpenRouter sends it, else the message) ----
     "no_endpoints": {
-        "what": "モデル「{model}」を今動かせるプロバイダがありません（404）。",
+        "what": "モデル「{model}」を今動かせるプロバイダーがありません（404）。",
         "cause": "無料版（:free）の提供が終わったか一時的に止まっているか、求めた機能（ツール呼び出しや画像入力など）に"
-                 "対応するプロバイダがありません。",
+                 "対応するプロバイダーがありません。",
         "next": "{suggestions}https://openrouter.ai/models で今使えるモデルを探し、モデルを決めるセルを書き換えて実行し直してください。"
                 f"{FALLBACK_MODELS_EXAMPLE} のように予備のモデルを並べておく方法もあります。",
     },
@@ -261,7 +263,7 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     "free_retired": {
         "what": "無料版のモデル「{model}」は、もう提供されていません（404）。",
-        "cause": "無料版の提供は、プロバイダの都合で予告なく終わることがあります。モデル一覧（カタログ）に、このIDはもうありません。"
+        "cause": "無料版の提供は、プロバイダーの都合で予告なく終わることがあります。モデル一覧（カタログ）に、このIDはもうありません。"
                  "有料版の {base} は残っています（使うとクレジットを消費します）。",
         "next": "{suggestions}無料で続けるなら「:free」で終わるIDを選びます。https://openrouter.ai/models で今使えるIDを確かめ、"
                 "モデルを決めるセル（model_name = ...）を直して、そこから実行し直してください。",
@@ -279,24 +281,24 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     "region_restricted": {
         "what": "モデル「{model}」は、今いる国や地域からは使えません（{status}）。",
-        "cause": "プロバイダによっては、提供する国や地域を限っています。{excluded}",
+        "cause": "プロバイダーによっては、提供する国や地域を限っています。{excluded}",
         "next": "{suggestions}別のモデルを選んで実行し直してください。授業のネットワークの事情なら、講師に相談してください。",
     },
     "constraint_filtered": {
-        "what": "指定した条件に合うプロバイダがなく、モデル「{model}」を動かせません（{status}）。",
+        "what": "指定した条件に合うプロバイダーがなく、モデル「{model}」を動かせません（{status}）。",
         "cause": "extra_body の provider の条件（料金の上限 max_price、量子化 quantizations、require_parameters など）で、"
-                 "すべてのプロバイダが外れました。{excluded}",
+                 "すべてのプロバイダーが外れました。{excluded}",
         "next": "provider の条件をゆるめるか外してから、セルを実行し直してください。{suggestions}",
     },
     "capacity_exhausted": {
-        "what": "モデル「{model}」のプロバイダがすべて満員で、今は受け付けられません（{status}）。",
+        "what": "モデル「{model}」のプロバイダーがすべて満員で、今は受け付けられません（{status}）。",
         "cause": "このモデルを使う人が一時的に集中しています。あなたのコードの誤りでも、1日の回数の上限でもありません。",
         "next": "{wait}もう一度実行するか、別のモデルに切り替えてください。{suggestions}"
                 f"{FALLBACK_MODELS_EXAMPLE} のように予備のモデルを並べておくと、自動で切り替わります。",
     },
     "temporarily_unavailable": {
         "what": "モデル「{model}」は一時的に使えなくなっています（{status}）。",
-        "cause": "プロバイダの障害やメンテナンスで、一時的に止まっています。あなたのコードの誤りではありません。",
+        "cause": "プロバイダーの障害やメンテナンスで、一時的に止まっています。あなたのコードの誤りではありません。",
         "next": "{wait}もう一度実行するか、別のモデルを試してください。{suggestions}"
                 "障害の情報は https://status.openrouter.ai で見られます。",
     },
@@ -307,15 +309,15 @@ ERRORS: dict[str, dict[str, str]] = {
                 "実行し直してください。",
     },
     "data_policy": {
-        "what": "今のプライバシー設定では、このモデルを使えるプロバイダがありません（404）。",
+        "what": "今のプライバシー設定では、このモデルを使えるプロバイダーがありません（404）。",
         "cause": "無料モデルの多くは、入力をモデルの改善に使ってよいことを条件にしています。設定でそれを許可していないと使えません。",
         "next": "https://openrouter.ai/settings/privacy の設定を確かめてください。設定を変えたくない場合は、別のモデルを選びます。"
                 "{suggestions}",
     },
     "no_allowed_providers": {
-        "what": "provider の設定で選んだプロバイダでは、このモデルを動かせません（404）。",
-        "cause": "extra_body の provider（only・order・ignore など）の指定が厳しすぎます。このモデルを扱っているプロバイダ: {available}。",
-        "next": "provider の指定を外すか、上のプロバイダを許可に加えてから、セルを実行し直してください。",
+        "what": "provider の設定で選んだプロバイダーでは、このモデルを動かせません（404）。",
+        "cause": "extra_body の provider（only・order・ignore など）の指定が厳しすぎます。このモデルを扱っているプロバイダー: {available}。",
+        "next": "provider の指定を外すか、上のプロバイダーを許可に加えてから、セルを実行し直してください。",
     },
     "not_found": {
         "what": "指定した場所（URL）やデータが見つかりませんでした（404）。",
@@ -325,7 +327,7 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     "request_timeout": {
         "what": "OpenRouter 側で処理が時間内に終わらず、打ち切られました（408）。",
-        "cause": "モデルやプロバイダが混み合っているか、とても長い応答を求めました。",
+        "cause": "モデルやプロバイダーが混み合っているか、とても長い応答を求めました。",
         "next": "少し待ってからセルをもう一度実行してください。続くときは max_tokens を小さくするか、別のモデルを試します。",
     },
     # -- rate limits --------------------------------------------------------------------------------
@@ -342,8 +344,8 @@ ERRORS: dict[str, dict[str, str]] = {
         "next": "上限は毎日 9:00（日本時間。0:00 UTC）にリセットされます{reset_at}。{upgrade}",
     },
     "rate_upstream": {
-        "what": "モデルのプロバイダ（{provider}）が混み合っていて、リクエストを受け付けられませんでした（429）。",
-        "cause": "無料モデルは大勢で同じ枠を分け合っているため、プロバイダの側で回数制限がかかることがよくあります。"
+        "what": "モデルのプロバイダー（{provider}）が混み合っていて、リクエストを受け付けられませんでした（429）。",
+        "cause": "無料モデルは大勢で同じ枠を分け合っているため、プロバイダーの側で回数制限がかかることがよくあります。"
                  "あなたの1日の上限とは別です。",
         "next": "{wait}もう一度実行するか、別のモデルに切り替えてください。"
                 f"{FALLBACK_MODELS_EXAMPLE} のように予備のモデルを並べておくと、自動で切り替わります。",
@@ -356,14 +358,14 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     # -- provider and server ------------------------------------------------------------------------
     "provider_error": {
-        "what": "モデルのプロバイダ（{provider}）でエラーが起き、応答を受け取れませんでした（502）。",
-        "cause": "プロバイダのサーバーが一時的に不調か、モデルが止まっています。あなたのコードの誤りではないことがほとんどです。",
+        "what": "モデルのプロバイダー（{provider}）でエラーが起き、応答を受け取れませんでした（502）。",
+        "cause": "プロバイダーのサーバーが一時的に不調か、モデルが止まっています。あなたのコードの誤りではないことがほとんどです。",
         "next": f"少し待ってから実行し直すか、別のモデルを試してください。{FALLBACK_MODELS_EXAMPLE} のように予備のモデルを"
                 "並べておくと、自動で次のモデルが使われます。",
     },
     "no_provider": {
-        "what": "今このモデルを動かせるプロバイダがありません（503）。",
-        "cause": "プロバイダが混み合っているか一時的に止まっているか、provider の指定に合うプロバイダがありません。",
+        "what": "今このモデルを動かせるプロバイダーがありません（503）。",
+        "cause": "プロバイダーが混み合っているか一時的に止まっているか、provider の指定に合うプロバイダーがありません。",
         "next": f"別のモデルを試すか、{FALLBACK_MODELS_EXAMPLE} で予備のモデルを指定してください。"
                 "障害の情報は https://status.openrouter.ai で見られます。",
     },
@@ -401,17 +403,17 @@ ERRORS: dict[str, dict[str, str]] = {
     # -- streaming and answers with errors ----------------------------------------------------------
     "stream_error": {
         "what": "ストリーミングの途中で、OpenRouter からエラーが届きました（エラーコード {code}）。",
-        "cause": "応答を作っている途中で、プロバイダに問題が起きたか、混雑のため制限がかかりました。それまでに届いた文章は、途中で切れています。",
+        "cause": "応答を作っている途中で、プロバイダーに問題が起きたか、混雑のため制限がかかりました。それまでに届いた文章は、途中で切れています。",
         "next": "少し待ってからセルを実行し直してください。続くときは別のモデルを試すか、stream=False にして原因を確かめます。",
     },
     "stream_cut": {
         "what": "応答を受け取っている途中で接続が切れ、最後まで届きませんでした。",
-        "cause": "ネットワークが不安定か、プロバイダが途中で接続を切りました。",
+        "cause": "ネットワークが不安定か、プロバイダーが途中で接続を切りました。",
         "next": "セルをもう一度実行してください。たびたび起きるときは、stream=False で試すか、別のモデルを使います。",
     },
     "completion_error": {
         "what": "モデルの応答が途中でエラーになりました（finish_reason が \"error\"）。",
-        "cause": "応答を作っている途中で、プロバイダとの接続が切れたかエラーが起きました。HTTP としては成功（200）なので、"
+        "cause": "応答を作っている途中で、プロバイダーとの接続が切れたかエラーが起きました。HTTP としては成功（200）なので、"
                  "openai は例外を出しません。",
         "next": "届いた文章（message.content）は不完全です。セルを実行し直すか、別のモデルを試してください。",
     },
@@ -423,6 +425,13 @@ ERRORS: dict[str, dict[str, str]] = {
         "next": "変えたところ（プロンプト・モデル・temperature など）を元に戻して実行し直してください。自分のプロンプトを試すには、"
                 ".env に OPENROUTER_API_KEY を設定し、"
                 f"セットアップのセルを実行してライブモードに切り替えます（{KEY_LESSON}）。",
+    },
+    "recordings_missing": {
+        "what": "{message}",
+        "cause": "再生モードは教材に入っている収録データ（course_utils/recordings/ の .yaml ファイル）を再生しますが、"
+                 "そのファイルが見つかりません。教材のフォルダの一部だけをコピーしたか、ファイルが消えた可能性があります。",
+        "next": "教材のフォルダを丸ごと取得し直してから、セットアップのセルを実行し直してください。自分のAPIキーがあれば、"
+                f".env に OPENROUTER_API_KEY を設定してライブモードで続けることもできます（{KEY_LESSON}）。",
     },
     "not_recorded_lookup": {
         "what": "{message}",
@@ -499,7 +508,7 @@ ERROR_DETAIL_LABELS: dict[str, str] = {
     "code": "エラーコード",
     "message": "OpenRouter のメッセージ",
     "exception_message": "例外のメッセージ",
-    "provider": "プロバイダ",
+    "provider": "プロバイダー",
     "availability": "availability（モデルを使えない理由）",
     "metadata": "metadata",
     "received": "届いた内容（最初の部分）",
@@ -629,7 +638,7 @@ CATALOG = {
     "col_input": "入力 $/1M",
     "col_output": "出力 $/1M",
     "col_context": "コンテキスト長",
-    "col_provider": "プロバイダ",
+    "col_provider": "プロバイダー",
     "col_tag": "タグ（指定用）",
     "col_quantization": "量子化",
     "col_uptime": "稼働率 %（直近30分）",
@@ -648,7 +657,7 @@ CATALOG = {
     "ignored": "（省略）",
     "free_requests": "{used} 回使用 / 上限 {limit} 回（残り {remaining} 回）",
     "bad_sort": "sort には {choices} のどれかを指定してください（指定された値: {value!r}）。",
-    "bad_model_id": "モデルIDは「メーカー/モデル名」の形で指定してください（指定された値: {value!r}）。",
+    "bad_model_id": "モデルIDは「開発元/モデル名」の形で指定してください（指定された値: {value!r}）。",
     "unknown_model": "モデル {model!r} はカタログにありません。IDのつづりを確認するか、"
                      "list_models() で今あるモデルを確かめてください。",
     "price_varies": "モデル {model!r} の料金は固定ではない（使われたモデルで決まる）ため、見積もれません。",
@@ -676,9 +685,9 @@ KEY_FIELDS = {
 
 # Chart titles and labels.
 CHARTS = {
-    "makers_title": "メーカー別のモデル数（上位{shown}社 / 全{total}社）",
+    "makers_title": "開発元別のモデル数（上位{shown}社 / 全{total}社）",
     "makers_xlabel": "モデル数",
-    "prices_title": "プロバイダ別の料金（100万トークンあたりのドル）",
+    "prices_title": "プロバイダー別の料金（100万トークンあたりのドル）",
     "prices_xlabel": "USD / 100万トークン",
     "input": "入力",
     "output": "出力",
@@ -690,9 +699,9 @@ CHARTS = {
 # `python -m course_utils record`. Every notebook ends in one of: re-recorded (both files new) or kept (both
 # files exactly as they were, with the reason and what to do).
 RECORD = {
-    "no_key": "録音にはAPIキーが必要です。.env に OPENROUTER_API_KEY を設定してから、もう一度実行してください。",
-    "no_notebooks": "録音するノートブックが見つかりません: {paths}",
-    "recording": "録音中",
+    "no_key": "収録にはAPIキーが必要です。.env に OPENROUTER_API_KEY を設定してから、もう一度実行してください。",
+    "no_notebooks": "収録するノートブックが見つかりません: {paths}",
+    "recording": "収録中",
     "replaying": "出力を更新中",
     "unit": "セル",
     "kept": "収録データと出力は元のままです。",
@@ -701,7 +710,7 @@ RECORD = {
     "key_in_source": "{name}: {cells} 番目のセルにAPIキーが書かれているため、このノートブックは収録しません。",
     "key_in_source_next": "セルからキーを消して .env の OPENROUTER_API_KEY に書いてください。このノートブックを保存・"
                           "共有したことがあれば、https://openrouter.ai/settings/keys でキーを無効化して作り直してください。",
-    "unsafe": "{name}: 今回の録音データにAPIキーらしき文字列がありました（{where}）。書き込みを中止しました。",
+    "unsafe": "{name}: 今回の収録データにAPIキーらしき文字列がありました（{where}）。書き込みを中止しました。",
     "unsafe_next": "応答にキーが入った原因（プロンプトに貼ったキー、キーを送り返すプロキシなど）を取り除き、念のためキーを"
                    "無効化して作り直してから、もう一度収録してください。",
     "leak_file": "ファイルの本文",
@@ -752,10 +761,10 @@ DOCTOR = {
     "unknown": "不明",
     "model_ok": "{role}: {model}（コンテキスト長 {context}）",
     "model_ok_free": "{role}: {model}（無料、コンテキスト長 {context}）",
-    "model_gone": "{role}: {model} がカタログにありません（退役した可能性があります）。",
+    "model_gone": "{role}: {model} がカタログにありません（提供が終わった可能性があります）。",
     "model_not_free": "{role}: {model} が無料ではなくなりました（入力 ${input}/1M・出力 ${output}/1M）。",
-    "document_retired": "{role}: {model} は配布資料のモデルで、意図的に退役済みとして扱っています（04回でエラーを確かめる教材）。",
-    "document_back": "{role}: {model} がカタログに戻っています。04回の「退役したモデル」の説明を見直してください。",
+    "document_retired": "{role}: {model} は配布資料のモデルで、わざと提供終了のまま使っています（04回でエラーを確かめる教材）。",
+    "document_back": "{role}: {model} がカタログに戻っています。04回の「提供が終わったモデル」の説明を見直してください。",
     "suggest": "    候補（同じ開発元の無料モデル、コンテキスト長が近い順）: {ids}",
     "suggest_other": "    同じ開発元に無料モデルがありません。ほかの開発元の候補: {ids}",
     "suggest_none": "    代わりになる無料モデルが見つかりません。",
@@ -795,7 +804,7 @@ CLI = {
     "accept_new_errors": "前回は成功していたやりとりやセルが今回失敗しても、そのまま収録します",
     "doctor": "授業の前の点検: キーがあれば OpenRouter・キー・講座のモデルを、なければ再生モードの準備を調べます",
     "offline": "キーがあってもオフラインの点検（収録データとノートブック）だけを行います",
-    "solutions": "登録されている演習の解答例をすべて表示します（講師用。学習者のノートブックには出しません）",
+    "solutions": "登録されている演習の解答例をすべて表示します（講師用。受講者のノートブックには出しません）",
     "ids": "表示する演習の番号（例: 01-1）。省略時はすべて",
     "no_exercises": "登録されている演習はありません。",
     "hint": "ヒント: {hint}",
@@ -819,7 +828,7 @@ CLASS_KEYS = {
                          "Management キーを作り、講師のパソコンの .env に"
                          "「OPENROUTER_MANAGEMENT_KEY=（キー）」と書くか、環境変数 OPENROUTER_MANAGEMENT_KEY に"
                          "設定してください。Management キーはふつうのAPIキーとは別のもので、"
-                         "学習者が読める場所（ハブの共有フォルダなど）には決して置かないでください。"
+                         "受講者が読める場所（ハブの共有フォルダなど）には決して置かないでください。"
                          "（--dry-run の試算だけなら、キーなしで実行できます）",
     "http": {
         400: "OpenRouter がリクエストを受け付けませんでした（400: {detail}）。指定した値を確かめてください。",
@@ -858,7 +867,7 @@ CLASS_KEYS = {
     "period_usage": "{usage}（{period}）",
     "confirm_create": "{count}本のキーを作成します。よろしいですか？",
     "confirm_delete": "{prefix} のキー {count}本を削除します。削除したキーは元に戻せず、"
-                      "学習者はそのキーを使えなくなります。よろしいですか？",
+                      "受講者はそのキーを使えなくなります。よろしいですか？",
     "no_tty": "確認が必要ですが、入力できる端末がありません（パイプや自動実行から呼ばれています）。"
               "内容を確かめたうえで、--yes を付けて実行してください。何も変更していません。",
     "cancelled": "中止しました。何も変更していません。",
@@ -869,7 +878,7 @@ CLASS_KEYS = {
     "plan": "作成する内容: 「{prefix}-番号」のキー {count}本（番号は01から。同じ名前のキーがあれば続きから）。"
             "1本あたりの上限 {limit}（{reset}）、有効期限 {expiry}、保存先 {out}",
     "plan_guardrail": "ガードレール「{name}」を全員のキーに割り当てます。使えるモデル: {models}",
-    "plan_no_training": "プロンプトを学習に使う・公開するプロバイダは使いません（--no-training）。",
+    "plan_no_training": "プロンプトを学習に使う・公開するプロバイダーは使いません（--no-training）。",
     "any_model": "制限なし",
     "no_expiry": "なし",
     "expiry_shown": "{date} 23:59（日本時間）まで",
@@ -897,7 +906,7 @@ CLASS_KEYS = {
     "cost_formula": "計算: {students}人 × 各回の呼び出し（合計{calls}回）× 各モデルの料金 ＝ "
                     "1人 {one}、クラス全員 {all}",
     "cost_vs_limit": "1人の上限 {limit}（{period}）に対して、教材1周は {one} です。上限まで約 {rounds} 周分使えます"
-                     "（学習者が質問を変えて試すと、そのぶん増えます）。",
+                     "（受講者が質問を変えて試すと、そのぶん増えます）。",
     "cost_cap": "費用の最大: {students}人 × 上限 {limit} ＝ {cap}（{period}。上限に達したキーはそれ以上使えません）",
     # usage, disable / enable / delete, doctor
     "usage_columns": ("名前", "今日", "この期間", "上限", "残り", "状態", "有効期限（日本時間）"),
@@ -908,7 +917,7 @@ CLASS_KEYS = {
     "chart_buckets": ("25%未満", "25〜50%", "50〜80%", "80〜100%", "使い切り"),
     "usage_total": "合計 {count}本、今日の利用額 {today}",
     "no_keys": "名前が「{prefix}-番号」のキーは見つかりませんでした。",
-    "done": {"disable": "{prefix} のキー {count}本を無効にしました（学習者の呼び出しは 401 エラーになります。"
+    "done": {"disable": "{prefix} のキー {count}本を無効にしました（受講者の呼び出しは 401 エラーになります。"
                         "class-keys enable で戻せます）。",
              "enable": "{prefix} のキー {count}本を有効にしました。",
              "delete": "{prefix} のキー {count}本を削除しました。"},
@@ -946,16 +955,16 @@ CLASS_KEYS = {
                      "貼ったりしないでください。使った分は講師のアカウントに請求されます。",
     # the command line's help
     "help": {
-        "class_keys": "クラスの学習者全員に、上限と有効期限つきのAPIキーを1本ずつ作ります"
+        "class_keys": "クラスの受講者全員に、上限と有効期限つきのAPIキーを1本ずつ作ります"
                       "（OpenRouter の Management キーを使います）",
         "create": "キーを作成し、キーの一覧 keys.csv と配布用の紙 slips.html を保存します",
-        "count": "作るキーの本数（学習者の人数）",
+        "count": "作るキーの本数（受講者の人数）",
         "limit": "1本あたりの利用額の上限（ドル）",
         "reset": "上限のリセット（daily / weekly / monthly。省略するとリセットなし）",
         "expires": "有効期限の日付 YYYY-MM-DD（その日の 23:59 日本時間まで）",
         "prefix": "キーの名前の先頭（<prefix>-01, <prefix>-02, … になります。既定: class）",
         "models": "使えるモデルを制限するガードレール: course（講座のクラス用のモデル）か、モデルIDのカンマ区切り",
-        "no_training": "プロンプトを学習に使う・公開するプロバイダを使わせない（ガードレールに設定します）",
+        "no_training": "プロンプトを学習に使う・公開するプロバイダーを使わせない（ガードレールに設定します）",
         "out": "keys.csv と slips.html を保存するフォルダ（リポジトリの外。本人だけが読めるように作ります）",
         "dry_run": "作成せずに、作る内容と費用の試算だけを表示します（Management キーは不要です）",
         "yes": "確認の質問に「はい」と答えたことにします",

@@ -126,10 +126,12 @@ STATUS_CASES = [
                  ["32768", "8246", "max_tokens=7400", "https://openrouter.ai/settings/credits",
                   "03_models_and_prices.ipynb"], id="402-max-tokens"),
     pytest.param(Served.built(402, "Insufficient credits. Add more using https://openrouter.ai/credits"),
-                 "credits_insufficient", [":free", "https://openrouter.ai/settings/credits"], id="402-credits-built"),
+                 "credits_insufficient", ["max_tokens=300", ":free", "https://openrouter.ai/settings/credits"],
+                 id="402-credits-built"),
     pytest.param(Served.built(402, "This request requires more credits, or fewer max_tokens. You requested up to "
                                    "4096 tokens, but can only afford 3."),
-                 "credits_insufficient", ["残高"], id="402-affords-almost-nothing-built"),
+                 "credits_insufficient", ["残高", "max_tokens を指定しないと", "max_tokens=300"],
+                 id="402-affords-almost-nothing-built"),
     pytest.param(Served.built(402, "Key limit exceeded (total limit). Manage it using https://openrouter.ai/settings/keys",
                               limit_source="openrouter_key_limit",
                               remedy_hint="Raise the key's credit limit in settings"),
@@ -354,9 +356,9 @@ def test_a_key_the_client_cannot_send(httpserver, key, needle):
 
 # Cases whose tests are below rather than in STATUS_CASES or AVAILABILITY_CASES.
 OTHER_CASES = {"no_endpoints", "value_invalid", "model_unknown", "no_key", "not_recorded_lookup", "model_empty",
-               "compare_count", "key_malformed", "record_without_key", "prompt_empty", "prompt_too_long",
-               "connection", "client_timeout", "stream_error", "stream_cut", "completion_error", "not_recorded",
-               "malformed_response", "captive_portal", "prompt_surrogate", "messages_shape"}
+               "compare_count", "key_malformed", "record_without_key", "recordings_missing", "prompt_empty",
+               "prompt_too_long", "connection", "client_timeout", "stream_error", "stream_cut", "completion_error",
+               "not_recorded", "malformed_response", "captive_portal", "prompt_surrogate", "messages_shape"}
 
 
 def test_every_case_has_a_test():
@@ -415,6 +417,13 @@ def test_not_recorded_shows_replay_message():
     exp = explain(exc)
     assert_kind(exp, "not_recorded", "収録されていません", "元に戻して", "ライブモード")
     assert exp.what == message
+
+
+def test_missing_recordings_are_not_the_learners_edits():
+    exc = NotRecordedError("収録データが見つかりません。", "POST", CHAT, None, None, [], recordings_problem="missing")
+    exp = explain(exc)
+    assert_kind(exp, "recordings_missing", "収録データが見つかりません。", "丸ごと取得し直して", "ライブモード")
+    assert "元に戻して" not in exp.to_text()
 
 
 def test_network_unreachable(fake_key):

@@ -23,6 +23,7 @@ from course_utils.error_box import explain, kindly
 DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
 API = "https://openrouter.ai/api/v1"
 MODEL = "google/gemma-4-31b-it:free"
+TYPO_MODEL = "google/gema-4-31b-it:free"  # lesson 04's deliberate typo, recorded with its 400
 
 
 def chat(prompt: str, status: int = 200, **fields) -> tuple[Request, dict]:
@@ -52,7 +53,7 @@ def library(clean_env, monkeypatch):
     follow_up[0].body = json.dumps({"model": MODEL, "messages": [
         {"role": "user", "content": "この回の質問"}, {"role": "assistant", "content": "答え"},
         {"role": "user", "content": "続きの質問"}]}, ensure_ascii=False).encode()
-    write(folder, "mine", chat("失敗する質問", status=400), chat("この回の質問", temperature=0.7),
+    write(folder, "mine", chat("失敗する質問", status=400, model=TYPO_MODEL), chat("この回の質問", temperature=0.7),
           chat("この回の質問", temperature=1.0), follow_up)
     monkeypatch.setenv(RECORDINGS_DIR_VAR, str(folder))
     monkeypatch.setenv(NOTEBOOK_VAR, "mine")
@@ -83,6 +84,27 @@ def test_other_prompts_list_a_few_examples_of_this_notebook_first(library):
     assert lines == [f"  ・{MODEL}: 「この回の質問」"] + [f"  ・{MODEL}: 「ほかの回の質問{i}」" for i in range(4)]
     assert "失敗する質問" not in str(err)  # recorded with an error answer: no example to try
     assert "続きの質問" not in str(err)  # a conversation's second turn: not sent again by itself
+
+
+def test_a_recorded_error_is_no_near_miss_to_suggest(library):
+    """04 sends its messages to a typo model on purpose: the same messages to a real model are not told
+    that the model differs from the recording (that would suggest the typo)."""
+    message = str(not_recorded(messages=[{"role": "user", "content": "失敗する質問"}]))
+    assert TYPO_MODEL not in message and "が収録と違います" not in message
+    assert f"  ・{MODEL}: 「この回の質問」" in message  # the answered examples instead
+
+
+def test_missing_recordings_do_not_blame_the_learners_edits(clean_env, monkeypatch, capsys):
+    monkeypatch.setenv(RECORDINGS_DIR_VAR, str(clean_env / "no-recordings-here"))
+    course_utils.setup(quiet=True)
+    err = not_recorded()
+    assert err.recordings_problem == "missing"
+    explanation = explain(err)
+    assert explanation.case == "recordings_missing"
+    shown = explanation.what + explanation.cause + explanation.next_step
+    assert "見つかりません" in explanation.cause and "丸ごと取得し直して" in explanation.next_step
+    for blame in ("変えたところ", "元に戻して", "収録とすべて同じ"):
+        assert blame not in shown
 
 
 def test_the_explanation_says_each_thing_once(library):

@@ -64,7 +64,7 @@ def not_recorded(err, session: Session) -> NotRecordedError:
     path = urlsplit(request.uri).path
     if session.folder_missing:
         message = REPLAY["folder_missing"].format(path=session.path)
-        return NotRecordedError(message, request.method, path, None, None, [])
+        return NotRecordedError(message, request.method, path, None, None, [], recordings_problem="missing")
     chats = recorded_chats(session)
     examples = list(dict.fromkeys((c.model, c.prompt) for c in chats if c.answered and _one_question(c.body)))
     broken = REPLAY["broken_here"].format(files=_files(session.broken)) if session.broken else ""
@@ -106,6 +106,8 @@ def _differences(sent: dict, chats: list[RecordedChat]) -> str:
     sent = without_default_stream(sent)
     near: dict[tuple[str, ...], list[dict]] = {}
     for chat in chats:
+        if not chat.answered:  # a lesson's staged error (04's typo model) is no model to suggest
+            continue
         recorded = without_default_stream(chat.body)
         if recorded.get("messages") != sent.get("messages"):
             continue
