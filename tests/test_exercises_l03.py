@@ -32,19 +32,23 @@ def test_cost_right_answer_matches_estimate_cost(replayed):
     assert l03.judge_cost(catalog.estimate_cost(course_utils.MODELS.paid, 1000, 500)) is None
 
 
-@pytest.mark.parametrize("make_answer, expected", [
-    (lambda p, c: 0, "0 のまま"),
-    (lambda p, c: "0.0003", "数（ドル）"),
-    (lambda p, c: (p * 1000 + c * 500) * 1_000_000, "100万倍"),
-    (lambda p, c: p * 1000, "片方だけ"),
-    (lambda p, c: p * 500 + c * 1000, "入れ替わって"),
-    (lambda p, c: 1.0, "float() で数に直し"),
+# The cell starts with `answer = 0`: left as it is, the learner has answered nothing yet.
+BLANK, WRONG = "まだ答えが入っていません。ヒント:", "まだ正解ではありません。ヒント:"
+
+
+@pytest.mark.parametrize("make_answer, lead, expected", [
+    (lambda p, c: 0, BLANK, "0 のまま"),
+    (lambda p, c: "0.0003", WRONG, "数（ドル）"),
+    (lambda p, c: (p * 1000 + c * 500) * 1_000_000, WRONG, "100万倍"),
+    (lambda p, c: p * 1000, WRONG, "片方だけ"),
+    (lambda p, c: p * 500 + c * 1000, WRONG, "入れ替わって"),
+    (lambda p, c: 1.0, WRONG, "float() で数に直し"),
 ])
-def test_cost_wrong_answers_get_specific_hints(replayed, capsys, make_answer, expected):
+def test_cost_wrong_answers_get_specific_hints(replayed, capsys, make_answer, lead, expected):
     assert bool(exercises.check("03-1", make_answer(*paid_pricing()))) is False
     out = capsys.readouterr().out
-    assert "もう一息です。ヒント:" in out and expected in out
-    assert "解答例" not in out
+    assert out.startswith(lead) and expected in out
+    assert "解答例" not in out and "もう一息" not in out
 
 
 def test_cheapest_right_answer(replayed, capsys):
@@ -69,12 +73,12 @@ def test_cheapest_wrong_answers_get_specific_hints(replayed, capsys):
     cheapest_any = next(r.id for r in catalog.models_table(replayed, sort="price") if not r.free)
     pricier = [r.id for r in catalog.models_table(replayed, min_context=l03.MIN_CONTEXT, sort="price")
                if not r.free and r.input_per_m is not None][-1]
-    cases = [("", "文字列で"), ("no/such-model", "カタログにない"), (free_long, "無料モデル"),
-             (cheapest_any, "100万に届きません"), (pricier, "もっと安い")]
-    for answer, expected in cases:
+    cases = [("", BLANK, "文字列で"), ("no/such-model", WRONG, "カタログにない"), (free_long, WRONG, "無料モデル"),
+             (cheapest_any, WRONG, "100万に届きません"), (pricier, WRONG, "もっと安い")]
+    for answer, lead, expected in cases:
         assert bool(exercises.check("03-2", answer)) is False
         out = capsys.readouterr().out
-        assert "もう一息です。ヒント:" in out and expected in out, (answer, out)
+        assert out.startswith(lead) and expected in out, (answer, out)
 
 
 @pytest.mark.parametrize("exercise_id", ["03-1", "03-2"])

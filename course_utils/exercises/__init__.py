@@ -15,7 +15,8 @@ from typing import Any
 # Learner-facing text.
 TEXT = {
     "right": "正解です！ {praise}",
-    "wrong": "もう一息です。ヒント: {hint}",
+    "wrong": "まだ正解ではありません。ヒント: {hint}",
+    "blank": "まだ答えが入っていません。ヒント: {hint}",
     "unknown": "演習「{id}」は見つかりません。番号を確認してください（例: \"01-1\"）。",
     "solution_header": "解答例（演習 {id}: {title}）",
 }
@@ -86,8 +87,14 @@ def check(exercise_id: str, answer: Any) -> CheckResult:
     if problem is None:
         print(TEXT["right"].format(praise=exercise.praise).rstrip())
         return CheckResult(True)
-    print(TEXT["wrong"].format(hint=problem or exercise.hint))
+    print(TEXT["blank" if _is_blank(answer) else "wrong"].format(hint=problem or exercise.hint))
     return CheckResult(False)
+
+
+def _is_blank(answer: Any) -> bool:
+    """Whether `answer` is still what an exercise cell starts with (None, "" or 0), i.e. nothing answered yet:
+    a saved lesson runs every exercise cell untouched, and "not right yet" would misstate that."""
+    return answer is None or (type(answer) in (str, int, float) and not answer)
 
 
 def solution(exercise_id: str) -> None:
