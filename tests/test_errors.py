@@ -366,6 +366,32 @@ def test_every_case_has_a_test():
     assert tested == set(ERRORS) - {"unknown"}
 
 
+GUIDE = Path(__file__).resolve().parents[1] / "docs" / "instructor_guide.md"
+
+
+def guide_error_rows() -> list[tuple[str, list[str]]]:
+    """(what the learner sees, case codes) of each row of the instructor guide's error table (section 7)."""
+    section = GUIDE.read_text(encoding="utf-8").split("## 7. ", 1)[1].split("\n## 8. ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        if line.startswith("| ") and len(cells) == 3 and cells[1].startswith("`"):
+            rows.append((cells[0], re.findall(r"`(\w+)`", cells[1])))
+    return rows
+
+
+def test_the_guides_error_table_quotes_the_real_cases():
+    rows = guide_error_rows()
+    assert len(rows) >= 15
+    for shown, cases in rows:
+        for case in cases:
+            assert case in ERRORS, case
+        what = ERRORS[cases[0]]["what"]
+        start = re.split(r"…|／|\{", shown)[0]
+        if not what.startswith("{"):  # "{message}": the text is the exception's own
+            assert what.startswith(start), (cases[0], start, what)
+
+
 def test_invalid_model_suggests_close_ids(httpserver, client, monkeypatch):
     catalogue_lists(monkeypatch, ["google/gemma-3-27b-it:free", "openai/gpt-4o-mini"])
     serve(httpserver, Served.built(400, "google/gemma-3-27b:free is not a valid model ID"))
