@@ -812,7 +812,7 @@ CLI = {
 
 # -- class keys (class_keys/) -----------------------------------------------------------------------------
 
-# `python -m course_utils class-keys ...`, the printable slips, and the class profile's banner notes (models.py).
+# `python -m course_utils class-keys ...`, the printable slips, and the class profile's banner notes (model_ids.py).
 CLASS_KEYS = {
     # the class profile (COURSE_PROFILE), for the banner
     "profile_live": "クラス用の設定（COURSE_PROFILE={profile}）: 教材で「無料モデル」と呼んでいる MODELS.free などは、"

@@ -190,10 +190,10 @@ def test_endpoints_cheapest_first(server):
     assert (rows[0].tag, rows[0].input_per_m, rows[0].output_per_m, rows[0].uptime) == \
         ("streamlake", 0.2574, 1.0287, 99.2)
     text = repr(catalog.show_endpoints(rows))
-    assert text.splitlines()[0].split() == ["プロバイダ", "タグ（指定用）", "量子化", "入力", "$/1M", "出力", "$/1M",
+    assert text.splitlines()[0].split() == ["プロバイダー", "タグ（指定用）", "量子化", "入力", "$/1M", "出力", "$/1M",
                                             "コンテキスト長", "稼働率", "%（直近30分）"]
     assert "deepinfra/fp4" in text and "163,840" in text
-    with pytest.raises(ValueError, match="メーカー/モデル名"):
+    with pytest.raises(ValueError, match="開発元/モデル名"):
         catalog.endpoints("deepseek-chat")
 
 
@@ -213,7 +213,7 @@ def test_a_wrong_argument_is_explained_in_japanese(capsys):
     with kindly():
         catalog.endpoints("deepseek-chat")
     out = capsys.readouterr().out
-    assert ("何が起きたか: モデルIDは「メーカー/モデル名」の形で指定してください"
+    assert ("何が起きたか: モデルIDは「開発元/モデル名」の形で指定してください"
             "（指定された値: 'deepseek-chat'）。") in out
     assert "次にやること: 上のメッセージのとおりに値を直して" in out and "予期しない" not in out
 
@@ -281,7 +281,7 @@ def test_plot_makers_draws_japanese_labels_without_missing_glyphs(models):
         fig = charts.plot_makers(counts, top=5)
         fig.canvas.draw()
     ax = fig.axes[0]
-    assert ax.get_title() == f"メーカー別のモデル数（上位5社 / 全{len(counts)}社）"
+    assert ax.get_title() == f"開発元別のモデル数（上位5社 / 全{len(counts)}社）"
     assert [t.get_text() for t in ax.get_yticklabels()] == [name for name, _ in reversed(counts[:5])]
     assert not [w for w in caught if "Glyph" in str(w.message)]
 

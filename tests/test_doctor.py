@@ -71,7 +71,7 @@ def test_healthy_offline_setup_passes(course, capsys):
     assert "00_intro.ipynb: APIを呼び出さないため、収録データは不要です" in out
     assert "01_calls.ipynb: 収録データ 01_calls.yaml あり" in out
     assert f"small_free: {MODELS.small_free} は収録済みのモデル一覧にあります" in out
-    assert f"document: {MODELS.document} は配布資料のモデルで、意図的に退役済み" in out
+    assert f"document: {MODELS.document} は配布資料のモデルで、わざと提供終了のまま使っています" in out
 
 
 def test_missing_recording_fails(course, capsys):
@@ -174,7 +174,7 @@ def test_healthy_live_run_passes(server, capsys):
     assert "OpenRouter に接続できました（モデル 98 件）" in out
     assert "キーの利用上限:" in out and "無料モデルの今日の利用:" in out
     assert f"[OK]   free: {MODELS.free}（無料、コンテキスト長" in out
-    assert f"document: {MODELS.document} は配布資料のモデルで、意図的に退役済み" in out
+    assert f"document: {MODELS.document} は配布資料のモデルで、わざと提供終了のまま使っています" in out
     assert [r.path for r in server.requests] == ["/api/v1/models", "/api/v1/key"]
 
 

@@ -52,7 +52,7 @@ def test_record_command_records_scrubs_and_refreshes_outputs(lesson, monkeypatch
     assert record.main([str(lesson)]) == 0
     out = capsys.readouterr()
     assert "01_demo.ipynb: 追加 1 件" in out.out and "完了: 1 冊" in out.out
-    assert "録音中" in out.err  # the progress bar
+    assert "収録中" in out.err  # the progress bar
     recording = (lesson.parent / "recordings" / "01_demo.yaml").read_text(encoding="utf-8")
     assert FAKE_KEY not in recording and "sk-or-" not in recording and "Bearer" not in recording
     assert "https://openrouter.ai/api/v1/chat/completions" in recording
@@ -200,7 +200,7 @@ def test_key_echoed_across_stream_chunks_is_never_written(lesson, monkeypatch, h
     for content in written.values():  # whatever happened, no piece of the key was saved
         assert FAKE_KEY[9:29].encode() not in content and FAKE_KEY[-20:].encode() not in content
     if code == 1:  # the check caught it: both files as they were
-        assert "今回の録音データにAPIキーらしき文字列がありました（1 番目のやりとりのストリーム応答" in out
+        assert "今回の収録データにAPIキーらしき文字列がありました（1 番目のやりとりのストリーム応答" in out
         assert "収録データと出力は元のままです。" in out and written == before
     else:  # the recorder scrubbed the joined answer before writing it
         assert code == 0 and "[REDACTED]" in written[recording].decode()
@@ -226,7 +226,7 @@ def test_recording_whose_joined_stream_holds_the_key_is_not_moved_into_place(les
     monkeypatch.setattr(record, "execute", execute)
     assert record.main([str(lesson)]) == 1
     out = capsys.readouterr().out
-    assert ("01_demo.ipynb: 今回の録音データにAPIキーらしき文字列がありました（1 番目のやりとりのストリーム応答"
+    assert ("01_demo.ipynb: 今回の収録データにAPIキーらしき文字列がありました（1 番目のやりとりのストリーム応答"
             "（チャンクをつなげた本文））。書き込みを中止しました。収録データと出力は元のままです。") in out
     assert len(runs) == 1 and FAKE_KEY not in out  # no replay pass, nothing shown
     assert (lesson / "01_demo.ipynb").read_bytes() == before
