@@ -382,7 +382,7 @@ def test_models_that_reason_by_default_show_reasoning_in_every_authored_answer()
         return bool(reasoning.get("default_enabled") or reasoning.get("mandatory"))
 
     reasoners = [entry for entry in entries if reasons_by_default(entry["model"])]
-    assert {e["model"] for e in reasoners} == {SMALL_FREE, LARGE_FREE}
+    assert {e["model"] for e in reasoners} == {SMALL_FREE, LARGE_FREE, "google/gemini-3.1-flash-lite-image"}
     assert [e["prompt"][:12] for e in reasoners if not e.get("reasoning")] == []
 
 
