@@ -27,6 +27,7 @@ from fake_openrouter import REVOKED_KEY, FakeOpenRouter
 from fake_openrouter.auth import MANAGEMENT_KEY
 
 CLASS_FREE = load_models(CLASS_PROFILE).free
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 OTHER_MODEL = "meta-llama/llama-3.1-8b-instruct"  # in the catalogue, not a course model
 PROMPT = "日本で一番高い山について、その標高と名前を教えてください。"
 
@@ -261,6 +262,16 @@ def test_doctor_lines_against_the_server(env: Path, monkeypatch, fake_key: str) 
     assert level == "problem" and "ふつうのAPIキー" in message
     monkeypatch.delenv(MANAGEMENT_KEY_VAR)
     assert doctor_lines() == []
+
+
+def test_doctor_reports_the_class_keys(env: Path, capsys) -> None:
+    """`python -m course_utils doctor` with a Management key lists the class keys; `--offline` does not call it."""
+    assert create(env / "keys", "--yes", count=2) == 0
+    capsys.readouterr()
+    assert main(["doctor", str(NOTEBOOKS)]) in (0, 1)
+    assert "クラスキー「class」: 2本" in capsys.readouterr().out
+    main(["doctor", "--offline", str(NOTEBOOKS)])
+    assert "クラスキー" not in capsys.readouterr().out
 
 
 def test_dry_run_prices_from_the_recorded_catalogue_when_openrouter_is_unreachable(env: Path, monkeypatch,

@@ -29,6 +29,10 @@ def main(paths: list[str], offline: bool = False) -> int:
         findings = [info("key_found", status=key_status_ja(lookup)), *live_checks(os.environ[config.KEY_VAR])]
     else:
         findings = offline_checks(paths or ["notebooks"])
+    if not offline:  # class keys (with OPENROUTER_MANAGEMENT_KEY): how many, disabled, near their limit, expiring
+        from ..class_keys.report import doctor_lines
+
+        findings += [Finding(level, message) for level, message in doctor_lines()]
     for finding in findings:
         print(finding.render())
     problems = sum(f.level == "problem" for f in findings)
