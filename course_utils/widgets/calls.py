@@ -17,13 +17,24 @@ CONNECT_SECONDS = 10.0
 MAX_RETRIES = 1  # one more try after a timeout or a 429/5xx; each wait shows in the widget (retry_notice)
 
 
-def client(widget: str) -> Any:
-    """The OpenAI client the "sender" or "comparison" widget sends with (its timeouts and retries above)."""
-    import httpx2  # openai's HTTP library, imported with openai when the first request is made
+# (the shared OpenRouter client, stall seconds, retries) -> its copy with those options: openai's
+# `with_options` builds a new client object, so it is made once, not on every click.
+_clients: dict[tuple[Any, float, int], Any] = {}
 
-    stall = STALL_SECONDS[widget]
-    timeout = httpx2.Timeout(stall, connect=min(CONNECT_SECONDS, stall))
-    return openrouter_client().with_options(timeout=timeout, max_retries=MAX_RETRIES)
+
+def client(widget: str) -> Any:
+    """The OpenAI client the "sender" or "comparison" widget sends with (its timeouts and retries above).
+
+    Built once per OpenRouter client (one per base URL and key, see `openrouter_client`) and options.
+    """
+    key = (openrouter_client(), STALL_SECONDS[widget], MAX_RETRIES)
+    if key not in _clients:
+        import httpx2  # openai's HTTP library, imported with openai when the first request is made
+
+        base, stall, retries = key
+        timeout = httpx2.Timeout(stall, connect=min(CONNECT_SECONDS, stall))
+        _clients[key] = base.with_options(timeout=timeout, max_retries=retries)
+    return _clients[key]
 
 
 def messages(system: str | None, prompt: str) -> list[dict]:
