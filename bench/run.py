@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import json
 import os
 import platform
 import subprocess
@@ -21,6 +22,7 @@ import whole_course  # noqa: E402
 from common import ROOT, Result  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+BROWSER = Path(__file__).resolve().parent / "browser_open.json"  # written by tests/test_browser.py
 ANALYSIS_MARK = "<!-- analysis: written by hand below this line; bench/run.py keeps it -->"
 PACKAGES = ("openai", "httpx2", "vcrpy", "ipykernel", "jupyter_client", "nbclient", "ipywidgets", "pydantic")
 
@@ -54,6 +56,18 @@ def _machine() -> list[str]:
             "- Packages: " + ", ".join(f"{name} {version(name)}" for name in PACKAGES)]
 
 
+def _browser() -> tuple[list[Result], list[str]]:
+    """Opening lesson 04 in JupyterLab, as tests/test_browser.py last measured it (COURSE_BENCH_OUT)."""
+    if not BROWSER.exists():
+        return [], [f"Not measured: run `COURSE_BENCH_OUT={BROWSER.relative_to(ROOT)} pytest tests/test_browser.py`."]
+    found = json.loads(BROWSER.read_text(encoding="utf-8"))
+    day = datetime.fromtimestamp(BROWSER.stat().st_mtime, UTC)
+    detail = (f"`{found['lesson']}` in a fresh headless Chromium, kernel idle after {found['kernel_idle_s']:.1f} s; "
+              f"tests/test_browser.py, {day:%Y-%m-%d %H:%M} UTC (one run, not from this command)")
+    return [Result("Opening a lesson in JupyterLab until the setup banner shows (reference)",
+                   found["setup_banner_s"], None, "s", detail)], []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="fresh kernels / course executions per measurement")
@@ -69,7 +83,8 @@ def main() -> None:
                                 ("Replay", calls.run_replay, args.repeat),
                                 ("Live overhead", calls.run_live, args.repeat),
                                 ("Start-up", startup.run, args.runs),
-                                ("Whole course", whole_course.run, args.course_runs)):
+                                ("Whole course", whole_course.run, args.course_runs),
+                                ("Browser", lambda _: _browser(), 0)):
         print(f"{title} …", flush=True)
         results, notes = bench(count)
         sections.append((title, results, notes))
