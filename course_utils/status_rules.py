@@ -79,9 +79,17 @@ STATUS_RULES: list[tuple[Callable[[StatusView], bool], str]] = [
     (lambda s: s.status == 403 and ("patterns" in s.metadata or s.mentions("guardrail", "blocked")), "guardrail"),
     (lambda s: s.status == 403, "forbidden"),
     (lambda s: s.status == 400 and s.mentions("is not a valid model id"), "model_invalid"),
+    (lambda s: s.status == 413 and s.mentions("image content cannot exceed"), "image_too_large"),
     (lambda s: s.status in (400, 413) and (s.metadata.get("error_type") == "context_length_exceeded"
                                            or s.mentions(*_CONTEXT_WORDS)), "context_exceeded"),
     (lambda s: s.status == 400, "bad_request"),
+    # Feature refusals name the feature; before the generic no-endpoints rules (which would say "retired").
+    (lambda s: s.status == 404 and s.mentions("no endpoints found that support tool use"), "no_tool_support"),
+    (lambda s: s.status == 404 and s.mentions("no endpoints found that can handle the requested parameters"),
+     "unsupported_parameters"),
+    (lambda s: s.status == 404 and s.mentions("no endpoints found that support image input"), "no_image_input"),
+    (lambda s: s.status == 404 and s.mentions("no endpoints found that support the requested output modalities"),
+     "no_output_modality"),
     (lambda s: s.status == 404 and s.mentions("data policy"), "data_policy"),
     (lambda s: s.status == 404 and s.mentions("no allowed providers"), "no_allowed_providers"),
     (lambda s: s.status == 404 and s.mentions("no endpoints found") and _paid_only(s.model), "free_retired"),
@@ -142,6 +150,9 @@ def _status_values(case: str, s: StatusView, exc_type: str) -> dict[str, str]:
     elif case == "context_exceeded":
         context = _context_in_message(s.text()) or (suggestions.context_length_of(s.model) if s.model else None)
         values["context"] = ERROR_FRAGMENTS["context_tokens"].format(n=context) if context else ""
+    elif case == "no_output_modality":
+        # OpenRouter's message ends with the requested modalities, as the request listed them
+        values["modalities"] = s.message.partition("modalities:")[2].strip() or unknown
     elif case.startswith("rate_"):
         values.update(_rate_values(case, s))
     if case in _MODEL_ID_CASES:

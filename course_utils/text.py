@@ -256,6 +256,34 @@ ERRORS: dict[str, dict[str, str]] = {
         "next": "{suggestions}https://openrouter.ai/models で今使えるモデルを探し、モデルを決めるセルを書き換えて実行し直してください。"
                 f"{FALLBACK_MODELS_EXAMPLE} のように予備のモデルを並べておく方法もあります。",
     },
+    "no_tool_support": {
+        "what": "モデル「{model}」は、ツール呼び出し（tools）に対応していません（404）。",
+        "cause": "カタログの supported_parameters に tools がないモデルに、tools を付けて送りました。",
+        "next": 'course_utils.catalog.get_model(モデルID)["supported_parameters"] に "tools" があるモデル'
+                "（例: course_utils.MODELS.free）に変えて、実行し直してください。",
+    },
+    "unsupported_parameters": {
+        "what": "モデル「{model}」には、指定した項目（response_format など）に対応したプロバイダーがありません（404）。",
+        "cause": "provider.require_parameters を True にしたので、対応していない項目を無視せずにエラーにしました。",
+        "next": "カタログの supported_parameters（構造化出力なら structured_outputs）があるモデルに変えるか、"
+                "require_parameters を外してください（外すと、その項目は無視されます）。",
+    },
+    "no_image_input": {
+        "what": "モデル「{model}」は、画像の入力に対応していません（404）。",
+        "cause": 'カタログの input_modalities に "image" がないモデルに、画像（image_url）を送りました。',
+        "next": 'input_modalities に "image" があるモデル（例: course_utils.MODELS.free）に変えて、実行し直してください。',
+    },
+    "no_output_modality": {
+        "what": "モデル「{model}」は、求めた出力（modalities: {modalities}）に対応していません（404）。",
+        "cause": '画像を作れないモデルに modalities=["image", ...] を送ったか、画像だけを出すモデルに "text" も求めました。',
+        "next": 'カタログの output_modalities を確かめ、"image" を含むモデルを選ぶか、'
+                "modalities をそのモデルの output_modalities に合わせてください。",
+    },
+    "image_too_large": {
+        "what": "画像が大きすぎるため、OpenRouter が受け付けませんでした（413）。",
+        "cause": "送った画像が 30MB の上限を超えています（プロバイダーによっては、さらに小さい上限があります）。",
+        "next": "画像を縮小するか圧縮して（例: 幅 1024 ピクセル程度の PNG/JPEG）、送り直してください。",
+    },
     "model_unknown": {
         "what": "モデル「{model}」は、モデル一覧（カタログ）にありません（404）。",
         "cause": "IDのつづり違い（「/」の前の会社名、大文字・小文字、「:free」の有無など）か、そのモデルの提供が終わった可能性があります。",

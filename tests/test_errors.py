@@ -37,6 +37,7 @@ from course_utils.guards import check_completion, check_prompt, finish_stream
 from course_utils.keys import validate_key
 from course_utils.replay import NOT_RECORDED_MESSAGE
 from course_utils.text import DOCUMENT_PLACEHOLDER, ERRORS
+from fake_openrouter import FakeOpenRouter
 from fake_openrouter.errors import error_body, status_of
 
 DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
@@ -358,7 +359,8 @@ def test_a_key_the_client_cannot_send(httpserver, key, needle):
 OTHER_CASES = {"no_endpoints", "value_invalid", "model_unknown", "no_key", "not_recorded_lookup", "model_empty",
                "compare_count", "key_malformed", "record_without_key", "recordings_missing", "prompt_empty",
                "prompt_too_long", "connection", "client_timeout", "stream_error", "stream_cut", "completion_error",
-               "not_recorded", "malformed_response", "captive_portal", "prompt_surrogate", "messages_shape"}
+               "not_recorded", "malformed_response", "captive_portal", "prompt_surrogate", "messages_shape",
+               "no_tool_support", "unsupported_parameters", "no_image_input", "no_output_modality", "image_too_large"}
 
 
 def test_every_case_has_a_test():
@@ -624,3 +626,34 @@ def test_redact_exception_scrubs_the_chain_in_place(httpserver, client, fake_key
         assert outer.args[1] == b"raw bytes"
         assert fake_key not in json.dumps(info.value.body) and fake_key not in info.value.message
         assert "[REDACTED]" in info.value.body["metadata"]["echoed"][0]
+
+
+# Feature refusals, served by the example server as OpenRouter words them (see test_fake_openrouter_features.py).
+FEATURE_FREE = "google/gemma-4-31b-it:free"
+FEATURE_TOOLS = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}]
+FEATURE_SCHEMA = {"type": "json_schema", "json_schema": {"name": "x", "schema": {"type": "object"}}}
+REQUIRE_PARAMETERS = {"provider": {"require_parameters": True}}
+
+
+def image_message(data: str) -> list[dict]:
+    return [{"role": "user", "content": [{"type": "text", "text": "これは何？"},
+                                         {"type": "image_url", "image_url": {"url": "data:image/png;base64," + data}}]}]
+
+
+@pytest.mark.parametrize(("kwargs", "case", "needles"), [
+    ({"model": "google/gemma-3-4b-it", "tools": FEATURE_TOOLS}, "no_tool_support",
+     ["google/gemma-3-4b-it", "tools", "course_utils.MODELS.free"]),
+    ({"model": FEATURE_FREE, "response_format": FEATURE_SCHEMA, "extra_body": REQUIRE_PARAMETERS},
+     "unsupported_parameters", [FEATURE_FREE, "require_parameters", "structured_outputs"]),
+    ({"model": "liquid/lfm-2.5-2.6b:free", "messages": image_message("aGk=")}, "no_image_input",
+     ["liquid/lfm-2.5-2.6b:free", "input_modalities"]),
+    ({"model": FEATURE_FREE, "extra_body": {"modalities": ["image", "text"]}}, "no_output_modality",
+     [FEATURE_FREE, "modalities: image, text", "output_modalities"]),
+    ({"model": FEATURE_FREE, "messages": image_message("A" * (31 * 1024 * 1024 * 4 // 3))}, "image_too_large",
+     ["413", "30MB"]),
+], ids=["no-tools", "required-parameters", "no-image-input", "no-image-output", "image-too-large"])
+def test_a_feature_the_model_lacks_is_named_not_called_retired(fake_key, kwargs, case, needles):
+    with FakeOpenRouter() as srv:
+        exp = failed_call(OpenAI(base_url=srv.base_url, api_key=fake_key, max_retries=0), **kwargs)
+    assert_kind(exp, case, *needles)
+    assert ":free）の提供が終わった" not in exp.to_text()
