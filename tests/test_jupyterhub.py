@@ -46,7 +46,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 LESSON_00 = "notebooks/00_introduction.ipynb"
 # The guide's step 3 file (/opt/tljh/config/jupyterhub_config.d/course.py on TLJH), line for line.
 CLASS_CONFIG = 'c.Spawner.environment = {"COURSE_MODE": "replay"}\n'
-PASSWORD = "class-password"
+PASSWORD = "class-password"  # pragma: allowlist secret (the dummy login of a loopback test hub)
 HUB_START_SECONDS = 30
 
 
