@@ -101,3 +101,11 @@ def test_a_comparison_fully_recorded_has_no_shared_message(replay):
     comparison.run()
     assert comparison.status.value == "" and TEXT["not_recorded_cell"] not in comparison.table.value
     assert ERRORS["not_recorded"]["cause"] not in comparison.answers["google/gemma-3-27b-it"].value
+
+
+def test_a_recorded_image_request_shows_the_generated_image_under_the_answer(replay):
+    sender = _sender("google/gemini-3.1-flash-lite-image", "朝日と富士山の、シンプルなイラストを描いてください。")
+    assert sender.request_body()["modalities"] == ["image", "text"]  # the recorded body is sent
+    status = _status(sender)
+    assert '<img src="data:image/png;base64,' in sender.answer.value
+    assert BOX not in status and TEXT["empty_answer"] not in sender.answer.value

@@ -93,6 +93,11 @@ def answer_html(text: str) -> str:
     return f'<div style="line-height: 1.6">{_markdown()(text)}</div>'
 
 
+def images_html(urls: list[str]) -> str:
+    """Generated images (data URLs) under the answer."""
+    return "".join(f'<div><img src="{html.escape(url, quote=True)}" style="max-width:100%"></div>' for url in urls)
+
+
 @functools.lru_cache(maxsize=1)
 def _markdown() -> Callable[[str], str]:
     import mistune

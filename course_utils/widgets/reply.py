@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..text import WIDGETS as TEXT
@@ -21,6 +21,7 @@ class Reply:
     first_seconds: float | None = None
     seconds: float = 0.0
     thinking: bool = False
+    images: list[str] = field(default_factory=list)  # data URLs of generated images (message.images)
 
     def add(self, part: Any) -> str:
         """Take one streamed chunk (or a whole response); return its new answer text."""
@@ -30,6 +31,7 @@ class Reply:
         if new and self.first_seconds is None:
             self.first_seconds = time.perf_counter() - self.started
         self.text += new
+        self.images += [url for url in map(image_url, getattr(message, "images", None) or []) if url]
         self.thinking = bool(getattr(message, "reasoning", None)) and not self.text
         self.finish = getattr(choice, "finish_reason", None) or self.finish
         self.provider = getattr(part, "provider", None) or self.provider
@@ -46,3 +48,11 @@ class Reply:
             total=count(self.usage, "total_tokens"),
             finish=finish, provider=self.provider or TEXT["unknown"], latency=latency,
             cost=money(usage_value(self.usage, "cost")))
+
+
+def image_url(item: Any) -> str | None:
+    """The data URL of one `message.images` entry (a dict from openai's extra fields, or an object)."""
+    part = item.get("image_url") if isinstance(item, dict) else getattr(item, "image_url", None)
+    url = part.get("url") if isinstance(part, dict) else getattr(part, "url", None)
+    # only inline images are shown: a remote URL would be fetched by the learner's browser
+    return url if isinstance(url, str) and url.startswith("data:image/") else None

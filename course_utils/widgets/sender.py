@@ -20,7 +20,7 @@ from ..course_errors import InputProblem
 from ..text import ERRORS
 from ..text import WIDGETS as TEXT
 from . import calls
-from .formatting import Shown, answer_html, explain_html, in_model_box, pre, stalled
+from .formatting import Shown, answer_html, explain_html, images_html, in_model_box, pre, stalled
 from .picker import ModelPicker
 from .recorded import Key, differences, example_label, in_examples, recorded_requests
 from .reply import Reply
@@ -177,7 +177,9 @@ class PromptSender(Shown):
             # openai's retry waits (a 429's Retry-After can take up to two minutes) are said in the status line.
             with retry_notice.shown_by(lambda text: self._render(run, text)):
                 reply = self._receive(body, run)
-            if not reply.text:
+            if reply.images:
+                self._update(run, self.answer, answer_html(reply.text) + images_html(reply.images))
+            elif not reply.text:
                 self._update(run, self.answer, pre(TEXT["empty_answer"]))
             outcome = html.escape(reply.usage_line(replayed=course_utils.MODE == "replay"))
         except Stopped:
