@@ -15,7 +15,7 @@ from nbclient import NotebookClient
 from course_utils.config import NOTEBOOK_VAR
 from course_utils.text import ERROR_HEADINGS as HEADINGS
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "04_python_api.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04_python_api.ipynb"
 
 
 def _text(output: dict) -> str:

@@ -20,9 +20,9 @@ import nbformat
 import pytest
 
 from course_utils import colab
-from tests.test_repo2docker import index_reachable
+from tests.e2e.test_repo2docker import index_reachable
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 COLAB_LESSONS = ("00_introduction.ipynb", "04_python_api.ipynb")
 # Variables of the suite or the developer's shell that a Colab runtime does not have.

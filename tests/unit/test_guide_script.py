@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "instructor_guide.md"
 NOTEBOOKS = ROOT / "notebooks"
 REFERENCE = re.compile(r"〔(\d\d)〕『([^』]+)』")

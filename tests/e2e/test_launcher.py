@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.jupyter_server import free_port, wait_until_serving
+from tests.e2e.jupyter_server import free_port, wait_until_serving
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 60
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="sends SIGINT to a process group")

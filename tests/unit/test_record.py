@@ -13,7 +13,7 @@ from course_utils.config import BASE_URL_VAR, KEY_VAR, MODE_VAR, NO_DOTENV_VAR, 
 from course_utils.record.run import merge_streams
 from tests.conftest import FAKE_KEY
 
-DATA = Path(__file__).resolve().parent.parent / "fake_openrouter" / "data"
+DATA = Path(__file__).resolve().parents[2] / "fake_openrouter" / "data"
 
 CELLS = [
     "import course_utils; course_utils.setup()",

@@ -13,7 +13,7 @@ import course_utils
 from course_utils import config
 from fake_openrouter import FakeOpenRouter
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "05_streaming_and_chat.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "05_streaming_and_chat.ipynb"
 
 
 @pytest.fixture(scope="module")

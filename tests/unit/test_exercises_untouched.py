@@ -15,7 +15,7 @@ import pytest
 import course_utils
 from course_utils import exercises
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 BLANK, WRONG = "まだ答えが入っていません。ヒント:", "まだ正解ではありません。ヒント:"
 _CHECK = re.compile(r'exercises\.check\("([0-9]{2}-[0-9])", answer\)')
 _ANSWER = re.compile(r"^answer = (.+?)(?:\s+#.*)?$", re.MULTILINE)

@@ -20,7 +20,7 @@ from course_utils.config import NOTEBOOK_VAR, RECORDINGS_DIR_VAR
 from course_utils.course_errors import NotRecordedError
 from course_utils.error_box import explain, kindly
 
-DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
+DATA = Path(__file__).resolve().parents[2] / "fake_openrouter" / "data"
 API = "https://openrouter.ai/api/v1"
 MODEL = "google/gemma-4-31b-it:free"
 TYPO_MODEL = "google/gema-4-31b-it:free"  # lesson 04's deliberate typo, recorded with its 400

@@ -26,11 +26,11 @@ import pytest
 import course_utils
 from course_utils.widgets import TEXT
 from fake_openrouter.answers import AnswerBook
-from tests.jupyter_server import free_port, wait_until_serving
+from tests.e2e.jupyter_server import free_port, wait_until_serving
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LESSON = Path("notebooks") / "04_python_api.ipynb"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 # Set to a file under bench/ and the lesson test writes how long opening the lesson took (bench/README.md);

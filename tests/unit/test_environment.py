@@ -20,7 +20,7 @@ from fake_openrouter import FakeOpenRouter
 from tests.conftest import FAKE_KEY
 
 FULL_WIDTH_KEY = FAKE_KEY[:-1] + "０"  # the last digit typed with the Japanese input method on
-LESSON_04 = Path(__file__).resolve().parent.parent / "notebooks" / "04_python_api.ipynb"
+LESSON_04 = Path(__file__).resolve().parents[2] / "notebooks" / "04_python_api.ipynb"
 DOTENV_TEXT = f"# OpenRouter のキー（日本語のコメント）\n{KEY_VAR}={FAKE_KEY}\n"
 
 

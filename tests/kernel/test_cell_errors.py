@@ -15,7 +15,7 @@ from course_utils.text import ERROR_HEADINGS as HEADINGS
 from course_utils.text import UNCAUGHT_LINE
 from tests.conftest import FAKE_KEY
 
-ERRORS = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data" / "errors"
+ERRORS = Path(__file__).resolve().parents[2] / "fake_openrouter" / "data" / "errors"
 SETUP = "import course_utils; course_utils.setup(quiet=True)"
 PLAIN_CALL = """import os
 from openai import OpenAI

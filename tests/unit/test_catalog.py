@@ -14,7 +14,7 @@ import course_utils
 from course_utils import catalog, charts, config, replay
 from course_utils.course_errors import KeyProblem
 
-DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
+DATA = Path(__file__).resolve().parents[2] / "fake_openrouter" / "data"
 MODELS = json.loads((DATA / "models.json").read_text(encoding="utf-8"))
 KEY = json.loads((DATA / "key.json").read_text(encoding="utf-8"))
 ENDPOINTS = json.loads((DATA / "model-endpoints-multi.json").read_text(encoding="utf-8"))

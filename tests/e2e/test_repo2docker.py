@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ("00_introduction.ipynb", "01_providers.ipynb")  # the second one only if it is committed
 COURSE_VARS = ("OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "COURSE_RECORDINGS_DIR", "COURSE_NOTEBOOK",
                "PYTHONPATH", "VIRTUAL_ENV")

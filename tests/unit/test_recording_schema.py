@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OPENAPI = ROOT.parent / "shared" / "reference" / "openrouter" / "openapi" / "openapi-2026-08-22.yaml"
 RECORDINGS = sorted((ROOT / "course_utils" / "recordings").glob("*.yaml"))
 

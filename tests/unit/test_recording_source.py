@@ -15,7 +15,7 @@ from course_utils.config import BASE_URL_VAR, KEY_VAR, MODE_VAR, NO_DOTENV_VAR, 
 from fake_openrouter import FakeOpenRouter
 from tests.conftest import FAKE_KEY
 
-DATA = Path(__file__).resolve().parent.parent / "fake_openrouter" / "data"
+DATA = Path(__file__).resolve().parents[2] / "fake_openrouter" / "data"
 CALL = ("import os\nfrom openai import OpenAI\nimport course_utils; course_utils.setup()\n"
         "OpenAI(api_key=os.getenv('OPENROUTER_API_KEY'), base_url=course_utils.BASE_URL).chat.completions.create("
         "model='liquid/lfm-2.5-2.6b:free', messages=[{'role': 'user', 'content': 'Reply with exactly: pong'}])")

@@ -29,7 +29,7 @@ from pathlib import Path
 from course_utils import redact, text
 from course_utils.record.check import leaking_streams
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LONG_TOKEN = 20  # characters of key material from which it is flagged outside notebook outputs too
 KEY_RULES: dict[str, Callable[[str], bool]] = {
     "openrouter-key": lambda line: redact.KEY.search(line) is not None,

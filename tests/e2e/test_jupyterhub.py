@@ -28,8 +28,8 @@ import pytest
 
 from fake_openrouter import FakeOpenRouter
 from fake_openrouter.auth import MANAGEMENT_KEY
-from tests.jupyter_server import free_port
-from tests.test_browser import (
+from tests.e2e.jupyter_server import free_port
+from tests.e2e.test_browser import (
     ALL_CELLS_RAN,
     CHROMIUM_ARGS,
     COURSE_VARS,
@@ -40,7 +40,7 @@ from tests.test_browser import (
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REPO = "openrouter-course"  # the folder nbgitpuller makes in each home (the repository's name)
 ARTIFACTS = ROOT / "tests" / "artifacts"
 LESSON_00 = "notebooks/00_introduction.ipynb"

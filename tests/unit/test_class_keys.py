@@ -27,7 +27,7 @@ from fake_openrouter import REVOKED_KEY, FakeOpenRouter
 from fake_openrouter.auth import MANAGEMENT_KEY
 
 CLASS_FREE = load_models(CLASS_PROFILE).free
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 OTHER_MODEL = "meta-llama/llama-3.1-8b-instruct"  # in the catalogue, not a course model
 PROMPT = "日本で一番高い山について、その標高と名前を教えてください。"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))  # bench/ modules import each other as top-level modules
 
 import calls  # noqa: E402

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from course_utils import doctor
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_shipped_course_passes_offline_doctor(capsys):

@@ -17,7 +17,7 @@ WEATHER = "今の京都の天気を教えてください。"
 DRAW = "朝日と富士山の、シンプルなイラストを描いてください。"
 TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "天気", "parameters": {
     "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
-FRUITS = Path(__file__).resolve().parent.parent / "course_utils" / "assets" / "fruits.png"
+FRUITS = Path(__file__).resolve().parents[2] / "course_utils" / "assets" / "fruits.png"
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from course_utils.config import BASE_URL_VAR, KEY_VAR, MODE_VAR, NOTEBOOK_VAR, R
 from course_utils.course_errors import NotRecordedError
 from tests.conftest import FAKE_KEY
 
-DATA = Path(__file__).resolve().parent.parent / "fake_openrouter" / "data"
+DATA = Path(__file__).resolve().parents[2] / "fake_openrouter" / "data"
 MODEL = "liquid/lfm-2.5-2.6b:free"
 MESSAGES = [{"role": "user", "content": "日本で一番高い山は？"}]
 

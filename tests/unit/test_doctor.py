@@ -15,7 +15,7 @@ from course_utils.model_ids import MODELS
 from fake_openrouter import FakeOpenRouter
 from tests.conftest import FAKE_KEY
 
-CATALOGUE = json.loads((Path(__file__).resolve().parent.parent / "fake_openrouter" / "data" / "models.json")
+CATALOGUE = json.loads((Path(__file__).resolve().parents[2] / "fake_openrouter" / "data" / "models.json")
                        .read_text(encoding="utf-8"))
 API_CELL = ("from openai import OpenAI\nclient = OpenAI(base_url=course_utils.BASE_URL, api_key='x')\n"
             "print(client.chat.completions.create(model=MODELS.free, messages=[]))")
