@@ -22,7 +22,7 @@ import whole_course  # noqa: E402
 from common import ROOT, Result  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-BROWSER = Path(__file__).resolve().parent / "browser_open.json"  # written by tests/test_browser.py
+BROWSER = Path(__file__).resolve().parent / "browser_open.json"  # written by tests/e2e/test_browser.py
 ANALYSIS_MARK = "<!-- analysis: written by hand below this line; bench/run.py keeps it -->"
 PACKAGES = ("openai", "httpx2", "vcrpy", "ipykernel", "jupyter_client", "nbclient", "ipywidgets", "pydantic")
 
@@ -57,13 +57,14 @@ def _machine() -> list[str]:
 
 
 def _browser() -> tuple[list[Result], list[str]]:
-    """Opening lesson 04 in JupyterLab, as tests/test_browser.py last measured it (COURSE_BENCH_OUT)."""
+    """Opening lesson 04 in JupyterLab, as tests/e2e/test_browser.py last measured it (COURSE_BENCH_OUT)."""
     if not BROWSER.exists():
-        return [], [f"Not measured: run `COURSE_BENCH_OUT={BROWSER.relative_to(ROOT)} pytest tests/test_browser.py`."]
+        command = f"COURSE_BENCH_OUT={BROWSER.relative_to(ROOT)} pytest tests/e2e/test_browser.py"
+        return [], [f"Not measured: run `{command}`."]
     found = json.loads(BROWSER.read_text(encoding="utf-8"))
     day = datetime.fromtimestamp(BROWSER.stat().st_mtime, UTC)
     detail = (f"`{found['lesson']}` in a fresh headless Chromium, kernel idle after {found['kernel_idle_s']:.1f} s; "
-              f"tests/test_browser.py, {day:%Y-%m-%d %H:%M} UTC (one run, not from this command)")
+              f"tests/e2e/test_browser.py, {day:%Y-%m-%d %H:%M} UTC (one run, not from this command)")
     return [Result("Opening a lesson in JupyterLab until the setup banner shows (reference)",
                    found["setup_banner_s"], None, "s", detail)], []
 

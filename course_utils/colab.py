@@ -3,7 +3,7 @@
 In Colab (or wherever a notebook is opened alone) `course_utils` is not installed, so every lesson's first cell
 installs the course package from GitHub, recordings included, before `setup()`. The badges (README table, top of
 each lesson) and that cell are generated from REPOSITORY and BRANCH; `python -m course_utils.colab` rewrites them
-after a change (close the notebooks in JupyterLab first), and tests/test_colab.py fails while they differ.
+after a change (close the notebooks in JupyterLab first), and tests/kernel/test_colab.py fails while they differ.
 """
 from __future__ import annotations
 
