@@ -548,6 +548,10 @@ ERROR_DETAIL_LABELS: dict[str, str] = {
 
 # The model box empty and a wrong comparison count are explained cases: their sentences are the errors'.
 WIDGETS = {
+    # model picker: feature filters (catalogue architecture and supported_parameters)
+    "feature_filters": {"image_in": "画像を読める", "image_out": "画像を作れる", "tools": "ツール対応"},
+    # prompt sender: shown only for models whose output_modalities include "image"
+    "make_images": "画像も作る（modalities）",
     # what a saved lesson shows in a widget's place until its cell runs
     "placeholder": {
         "picker": "（ここにモデル選択ウィジェットが表示されます。セルを実行してください）",

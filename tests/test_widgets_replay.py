@@ -109,3 +109,30 @@ def test_a_recorded_image_request_shows_the_generated_image_under_the_answer(rep
     status = _status(sender)
     assert '<img src="data:image/png;base64,' in sender.answer.value
     assert BOX not in status and TEXT["empty_answer"] not in sender.answer.value
+
+
+def test_make_images_is_offered_only_for_an_image_model_and_sends_modalities(replay):
+    sender = _sender(FREE, "猫の絵を描いてください。")
+    assert sender.make_images.layout.display == "none"
+    sender.model.value = "google/gemini-3.1-flash-lite-image"
+    assert sender.make_images.layout.display is None
+    sender.make_images.value = True
+    assert sender.request_body()["modalities"] == ["image", "text"]
+
+
+def test_the_picker_filters_by_feature():
+    models = [{"id": "a/reads", "name": "A", "architecture": {"input_modalities": ["text", "image"],
+                                                              "output_modalities": ["text"]},
+               "supported_parameters": ["tools"], "pricing": {"prompt": "0", "completion": "0"}},
+              {"id": "b/draws", "name": "B", "architecture": {"input_modalities": ["text"],
+                                                              "output_modalities": ["image", "text"]},
+               "supported_parameters": [], "pricing": {"prompt": "0", "completion": "0"}}]
+    picker = widgets.model_picker(models)
+    listed = lambda: [r.id for r in picker.rows]  # noqa: E731
+    assert listed() == ["a/reads", "b/draws"]
+    picker.features["image_out"].value = True
+    assert listed() == ["b/draws"]
+    picker.features["image_out"].value, picker.features["tools"].value = False, True
+    assert listed() == ["a/reads"]
+    picker.features["image_in"].value = True
+    assert listed() == ["a/reads"]

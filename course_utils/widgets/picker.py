@@ -35,16 +35,20 @@ class ModelPicker(Shown):
         self.max_price = w.Dropdown(options=TEXT["max_price_options"], description=TEXT["max_price"], **labelled)
         self.min_context = w.Dropdown(options=TEXT["min_context_options"], description=TEXT["min_context"],
                                       **labelled)
+        self.features = {name: w.ToggleButton(description=label, value=False)
+                         for name, label in TEXT["feature_filters"].items()}
         self.select = w.Select(rows=10, layout=w.Layout(width="98%"))
         self.count = w.HTML()
         self.chosen = w.HTML()
         self.rows: list[ModelRow] = []
-        for control in (self.price, self.maker, self.search, self.max_price, self.min_context):
+        for control in (self.price, self.maker, self.search, self.max_price, self.min_context,
+                        *self.features.values()):
             control.observe(lambda _: self.refresh(), names="value")
         self.select.observe(lambda _: self._show_choice(), names="value")
         hint = [w.HTML(TEXT["recorded_hint"])] if course_utils.MODE == "replay" else []
         self.widget = w.VBox([self.price, w.HBox([self.maker, self.search]),
-                              w.HBox([self.max_price, self.min_context]), self.count, self.select,
+                              w.HBox([self.max_price, self.min_context]), w.HBox(list(self.features.values())),
+                              self.count, self.select,
                               self.chosen, *hint])
         self.refresh()
         if problem is not None:
@@ -69,7 +73,10 @@ class ModelPicker(Shown):
         rows = models_table(self.models, free_only=price_filter == "free", maker=self.maker.value or None,
                             search=self.search.value.strip(), max_price=self.max_price.value or None,
                             min_context=self.min_context.value or None)
-        self.rows = [r for r in rows if not (price_filter == "paid" and r.free)]
+        wanted = [name for name, toggle in self.features.items() if toggle.value]
+        by_id = {m.get("id"): m for m in self.models}
+        self.rows = [r for r in rows if not (price_filter == "paid" and r.free)
+                     and all(has_feature(by_id.get(r.id) or {}, name) for name in wanted)]
         ids = [r.id for r in self.rows]
         keep = self.select.value if self.select.value in ids else self._default(ids)
         self.select.options = [(self._label(r), r.id) for r in self.rows]
@@ -90,6 +97,15 @@ class ModelPicker(Shown):
 
     def _show_choice(self) -> None:
         self.chosen.value = TEXT["chosen"].format(model=html.escape(self.value)) if self.value else ""
+
+
+def has_feature(model: dict, feature: str) -> bool:
+    """Whether a catalogue entry reads images ("image_in"), makes images ("image_out") or takes tools ("tools")."""
+    architecture = model.get("architecture") or {}
+    if feature == "tools":
+        return "tools" in (model.get("supported_parameters") or [])
+    side = "input_modalities" if feature == "image_in" else "output_modalities"
+    return "image" in (architecture.get(side) or [])
 
 
 def model_picker(models: list[dict] | None = None) -> ModelPicker:

@@ -66,6 +66,9 @@ class PromptSender(Shown):
                             description=TEXT["model"], layout=w.Layout(width="28em"))
         self.temperature = w.FloatSlider(value=0.7, min=0.0, max=2.0, step=0.1, description=TEXT["temperature"])
         self.max_tokens = w.BoundedIntText(value=512, min=1, max=32_000, step=64, description=TEXT["max_tokens"])
+        # shown only for a model that makes images (the catalogue's output_modalities)
+        self.make_images = w.Checkbox(description=TEXT["make_images"], value=False, indent=False,
+                                      layout=w.Layout(display="none"))
         self.button = w.Button()
         self.code_toggle = w.ToggleButton(description=TEXT["show_code"], icon="code")
         self.answer = w.HTML()
@@ -83,10 +86,12 @@ class PromptSender(Shown):
         self._ready()
         self.button.on_click(lambda _: self.click())
         self.code_toggle.observe(lambda _: self._show_code(), names="value")
+        self.model.observe(lambda _: self._offer_images(), names="value")
+        self._offer_images()
         if picker is not None:
             picker.observe(lambda model: setattr(self.model, "value", model or self.model.value))
         rows = [self.system, self.prompt, w.HBox([self.model, self.temperature, self.max_tokens]),
-                w.HBox([self.button, self.code_toggle]), self.answer, self.status, self.code]
+                w.HBox([self.button, self.code_toggle, self.make_images]), self.answer, self.status, self.code]
         self.examples: ipywidgets.Dropdown | None = None  # recorded prompts, replay mode only
         if course_utils.MODE == "replay":
             self.examples = w.Dropdown(description=TEXT["recorded_prompts"], layout=wide,
@@ -118,8 +123,25 @@ class PromptSender(Shown):
         recorded = self.recorded.get(key)
         if recorded is not None and messages == recorded["messages"]:
             return recorded
-        return {"model": key[0], "messages": messages, "temperature": self.temperature.value,
+        body = {"model": key[0], "messages": messages, "temperature": self.temperature.value,
                 "max_tokens": self.max_tokens.value, "stream": True}
+        outputs = self._output_modalities()
+        if self.make_images.value and "image" in outputs:
+            body["modalities"] = ["image", "text"] if "text" in outputs else ["image"]
+        return body
+
+    def _output_modalities(self) -> list[str]:
+        """The chosen model's output_modalities in the catalogue ([] if unlisted or no catalogue)."""
+        from ..catalog import get_model
+
+        try:
+            model = get_model(self.model.value.strip()) or {}
+        except Exception:  # no catalogue (offline, not recorded): the checkbox is simply not offered
+            return []
+        return (model.get("architecture") or {}).get("output_modalities") or []
+
+    def _offer_images(self) -> None:
+        self.make_images.layout.display = None if "image" in self._output_modalities() else "none"
 
     def _show_match(self) -> None:
         if not self.prompt.value.strip():
