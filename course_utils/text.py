@@ -632,6 +632,7 @@ WIDGETS = {
     "empty_answer": "（応答の本文は空でした）",
     "usage": "トークン: 入力 {prompt} ／ 出力 {completion}（合計 {total}） ・ 完了理由: {finish} ・ "
              "プロバイダー: {provider} ・ 応答時間: {latency} ・ 費用: {cost}",
+    "image_tokens": " ・ 画像トークン {n}",  # added to the usage line when the answer made images
     "latency": "{total:.2f} 秒（最初の文字まで {first:.2f} 秒）",
     "latency_replayed": "{total:.2f} 秒（収録の再生にかかった時間で、実際の応答時間ではありません）",
     "finish": {"stop": "stop（最後まで回答）", "length": "length（最大トークンで打ち切り）",

@@ -109,6 +109,7 @@ def test_a_recorded_image_request_shows_the_generated_image_under_the_answer(rep
     status = _status(sender)
     assert '<img src="data:image/png;base64,' in sender.answer.value
     assert BOX not in status and TEXT["empty_answer"] not in sender.answer.value
+    assert "画像トークン 1290" in status
 
 
 def test_make_images_is_offered_only_for_an_image_model_and_sends_modalities(replay):

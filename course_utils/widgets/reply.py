@@ -47,7 +47,13 @@ class Reply:
             prompt=count(self.usage, "prompt_tokens"), completion=count(self.usage, "completion_tokens"),
             total=count(self.usage, "total_tokens"),
             finish=finish, provider=self.provider or TEXT["unknown"], latency=latency,
-            cost=money(usage_value(self.usage, "cost")))
+            cost=money(usage_value(self.usage, "cost"))) + self._image_tokens()
+
+    def _image_tokens(self) -> str:
+        """「画像トークン n」 when the answer made images (they are billed at their own price)."""
+        details = usage_value(self.usage, "completion_tokens_details")
+        n = getattr(details, "image_tokens", None) if details is not None else None
+        return TEXT["image_tokens"].format(n=n) if isinstance(n, int) and n > 0 else ""
 
 
 def image_url(item: Any) -> str | None:
