@@ -17,7 +17,7 @@ from .not_recorded import MAX_EXAMPLES, RecordedChat, last_user_prompt, recorded
 from .persister import IN_PROGRESS_SUFFIX, LibraryPersister, recording_files
 from .session import Session, active, recording_path, start, stop
 
-NOT_RECORDED_MESSAGE = REPLAY["not_recorded"]  # tests/test_errors.py builds its example from it
+NOT_RECORDED_MESSAGE = REPLAY["not_recorded"]  # tests/unit/test_errors.py builds its example from it
 
 __all__ = ["IN_PROGRESS_SUFFIX", "MAX_EXAMPLES", "NOT_RECORDED_MESSAGE", "LibraryPersister", "RecordedChat",
            "Session", "active", "last_user_prompt", "note_origin", "origin", "recorded_chats", "recording_files",

@@ -20,7 +20,7 @@ from course_utils.text import ERRORS
 from course_utils.widgets import calls
 from course_utils.widgets import sender as sender_module
 
-DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
+DATA = Path(__file__).resolve().parents[2] / "fake_openrouter" / "data"
 STREAM = (DATA / "chat-stream.sse.txt").read_bytes()
 FIRST_TEXT = b'"content":"Hello"'
 STALL = 1.0  # the widgets' wait in these tests (the course's is calls.STALL_SECONDS)

@@ -17,7 +17,7 @@ from course_utils.widgets import calls
 from course_utils.widgets import sender as sender_module
 from tests.conftest import FAKE_KEY
 
-DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
+DATA = Path(__file__).resolve().parents[2] / "fake_openrouter" / "data"
 CHAT = "/api/v1/chat/completions"
 STREAM_MODEL = "liquid/lfm-2.5-2.6b:free"
 STREAM_TEXT = "Hello there, friend."

@@ -40,7 +40,7 @@ from course_utils.text import DOCUMENT_PLACEHOLDER, ERRORS
 from fake_openrouter import FakeOpenRouter
 from fake_openrouter.errors import error_body, status_of
 
-DATA = Path(__file__).resolve().parents[1] / "fake_openrouter" / "data"
+DATA = Path(__file__).resolve().parents[2] / "fake_openrouter" / "data"
 CHAT = "/api/v1/chat/completions"
 MODEL = "google/gemma-3-27b-it:free"
 MESSAGES_HI = [{"role": "user", "content": "こんにちは"}]
@@ -368,7 +368,7 @@ def test_every_case_has_a_test():
     assert tested == set(ERRORS) - {"unknown"}
 
 
-GUIDE = Path(__file__).resolve().parents[1] / "docs" / "instructor_guide.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "instructor_guide.md"
 
 
 def guide_error_rows() -> list[tuple[str, list[str]]]:
