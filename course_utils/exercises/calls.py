@@ -162,3 +162,14 @@ def messages_problem(messages: Any) -> str | None:
 def output_limit(call: RecordedCall) -> Any:
     """The output limit the call sets (`max_tokens`, or the newer `max_completion_tokens`), None if unset."""
     return call.get("max_tokens", call.get("max_completion_tokens"))
+
+
+def limit_problem(call: RecordedCall, expected: int, hints: dict[str, str]) -> str | None:
+    """The exercise's hint when the call's output limit is missing or not `expected` (hints: limit_missing,
+    limit_wrong with {value}); None when it is right. True/False are no limit, though `True == 1`."""
+    limit = output_limit(call)
+    if limit is None:
+        return hints["limit_missing"]
+    if limit != expected or isinstance(limit, bool):
+        return hints["limit_wrong"].format(value=limit)
+    return None

@@ -11,7 +11,7 @@ from typing import Any
 from .. import catalog, config
 from ..catalog.suggestions import suggest_models
 from . import Exercise, register
-from .calls import messages_problem, output_limit, record_call
+from .calls import limit_problem, messages_problem, record_call
 
 # Learner-facing text.
 HINTS = {
@@ -143,12 +143,7 @@ def judge_written_call(ask: Any) -> str | None:
     problem = messages_problem(call.get("messages"))
     if problem:
         return problem
-    limit = output_limit(call)
-    if limit is None:
-        return CALL_HINTS["limit_missing"]
-    if limit != CALL_LIMIT or isinstance(limit, bool):
-        return CALL_HINTS["limit_wrong"].format(value=limit)
-    return None
+    return limit_problem(call, CALL_LIMIT, CALL_HINTS)
 
 
 register(Exercise(

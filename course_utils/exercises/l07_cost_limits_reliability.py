@@ -146,7 +146,7 @@ CALL_LIMIT = 200
 
 def judge_extra_body_call(ask: Any) -> str | None:
     """Right when ask(client) calls MODELS.open_model sorted by price (extra_body or :floor) with max_tokens=200."""
-    from .calls import messages_problem, output_limit, record_call
+    from .calls import limit_problem, messages_problem, record_call
 
     call, problem = record_call(ask)
     if problem:
@@ -164,12 +164,7 @@ def judge_extra_body_call(ask: Any) -> str | None:
             return CALL_HINTS["no_sort"]
         if provider["sort"] != "price":
             return CALL_HINTS["sort_value"].format(value=provider["sort"])
-    limit = output_limit(call)
-    if limit is None:
-        return CALL_HINTS["limit_missing"]
-    if limit != CALL_LIMIT or isinstance(limit, bool):
-        return CALL_HINTS["limit_wrong"].format(value=limit)
-    return None
+    return limit_problem(call, CALL_LIMIT, CALL_HINTS)
 
 
 register(Exercise(

@@ -14,6 +14,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop(process: subprocess.Popen, seconds: float = 10) -> None:
+    """End a server started by a test: terminate, then kill if it has not exited within `seconds`."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def wait_until_serving(url: str, token: str, process: subprocess.Popen, seconds: float) -> bool:
     """Whether the server at `url` answers /api/status within `seconds` (False at once if it exited)."""
     deadline = time.monotonic() + seconds

@@ -26,7 +26,7 @@ import pytest
 import course_utils
 from course_utils.widgets import TEXT
 from fake_openrouter.answers import AnswerBook
-from tests.e2e.jupyter_server import free_port, wait_until_serving
+from tests.e2e.jupyter_server import free_port, stop, wait_until_serving
 
 pytestmark = pytest.mark.browser
 
@@ -145,12 +145,7 @@ def lab(tmp_path):
             pytest.fail("jupyter lab did not start:\n" + (tmp_path / "lab.log").read_text()[-3000:])
         yield url, token
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
         log.close()
 
 

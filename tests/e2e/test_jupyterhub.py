@@ -28,7 +28,7 @@ import pytest
 
 from fake_openrouter import FakeOpenRouter
 from fake_openrouter.auth import MANAGEMENT_KEY
-from tests.e2e.jupyter_server import free_port
+from tests.e2e.jupyter_server import free_port, stop
 from tests.e2e.test_browser import (
     ALL_CELLS_RAN,
     CHROMIUM_ARGS,
@@ -130,12 +130,7 @@ c.Spawner.environment["JUPYTERLAB_SETTINGS_DIR"] = "{settings}"
                 time.sleep(0.2)
         yield url, homes
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process, seconds=20)
         log.close()
         shutil.rmtree(homes)
 
