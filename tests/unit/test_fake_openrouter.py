@@ -32,17 +32,6 @@ MESSAGES = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": Q
 GEN_ID = re.compile(r"gen-(\d+)-[A-Za-z0-9]{20}")
 
 
-@pytest.fixture(scope="module")
-def srv():
-    with FakeOpenRouter() as server:
-        yield server
-
-
-@pytest.fixture
-def client(srv, fake_key) -> OpenAI:
-    return OpenAI(base_url=srv.base_url, api_key=fake_key, max_retries=0)
-
-
 def ask(client: OpenAI, model: str = FREE, **kwargs):
     return client.chat.completions.create(model=model, messages=MESSAGES, **kwargs)
 

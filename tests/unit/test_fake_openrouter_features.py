@@ -7,9 +7,6 @@ from pathlib import Path
 
 import openai
 import pytest
-from openai import OpenAI
-
-from fake_openrouter import FakeOpenRouter
 
 FREE = "google/gemma-4-31b-it:free"
 IMAGE_MODEL = "google/gemini-3.1-flash-lite-image"
@@ -18,17 +15,6 @@ DRAW = "朝日と富士山の、シンプルなイラストを描いてくださ
 TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "天気", "parameters": {
     "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
 FRUITS = Path(__file__).resolve().parents[2] / "course_utils" / "assets" / "fruits.png"
-
-
-@pytest.fixture(scope="module")
-def srv():
-    with FakeOpenRouter() as server:
-        yield server
-
-
-@pytest.fixture
-def client(srv, fake_key) -> OpenAI:
-    return OpenAI(base_url=srv.base_url, api_key=fake_key, max_retries=0)
 
 
 def test_a_tool_is_called_then_its_result_answered(client):
