@@ -32,16 +32,19 @@ if TYPE_CHECKING:
 _WEB_PAGE = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<meta|<title)", re.IGNORECASE)
 # Attributes lesson code reads on an answer: an AttributeError on a `str` for one of them is openai's text.
 _ANSWER_ATTRIBUTES = {"choices", "usage", "model", "id", "provider", "created", "object"}
+# OpenRouter's field for generated images: absent from a message when the request had no `modalities`.
+_IMAGES = "images"
 
 
 # -- what is explained --------------------------------------------------------------------------------
 
 def caught(exc: BaseException) -> bool:
-    """What kindly() explains: course and `openai` errors, httpx2 transport errors, and the few Python errors
-    that `openai` itself causes (a broken response, a lone surrogate, a web page handed back as text)."""
+    """What kindly() explains: course and `openai` errors, httpx2 transport errors, the few Python errors
+    that `openai` itself causes (a broken response, a lone surrogate, a web page handed back as text), and
+    `message.images` read on an answer without images (the request had no `modalities`)."""
     openai, httpx2 = sys.modules.get("openai"), sys.modules.get("httpx2")
     return (isinstance(exc, CourseError) or _malformed_response(exc) or _unsendable(exc) is not None
-            or answer_text(exc) is not None
+            or answer_text(exc) is not None or _no_images(exc)
             or (openai is not None and isinstance(exc, openai.OpenAIError))
             or (httpx2 is not None and isinstance(exc, httpx2.TransportError)))
 
@@ -57,6 +60,13 @@ def answer_text(exc: BaseException) -> str | None:
     if isinstance(exc, AttributeError) and isinstance(obj, str) and exc.name in _ANSWER_ATTRIBUTES:
         return obj
     return None
+
+
+def _no_images(exc: BaseException) -> bool:
+    """Lesson code read `message.images` (or a delta's) on an answer that has none: no image was asked for."""
+    obj = getattr(exc, "obj", None)
+    return (isinstance(exc, AttributeError) and exc.name == _IMAGES
+            and type(obj).__module__.startswith("openai.types.chat."))
 
 
 def _raised_in_client(exc: BaseException) -> bool:
@@ -100,6 +110,8 @@ def classify(exc: BaseException) -> tuple[str, dict[str, str]]:
     text = answer_text(exc)
     if text is not None:
         return ("captive_portal" if is_web_page(text) else "malformed_response"), {}
+    if _no_images(exc):
+        return "no_images_returned", {}
     import httpx2
     import openai
 

@@ -279,6 +279,12 @@ ERRORS: dict[str, dict[str, str]] = {
         "next": 'カタログの output_modalities を確かめ、"image" を含むモデルを選ぶか、'
                 "modalities をそのモデルの output_modalities に合わせてください。",
     },
+    "no_images_returned": {
+        "what": "答えに画像が入っていません（message.images がありません）。",
+        "cause": "画像を作れるモデルでも、modalities を付けずに送ると、エラーにはならず文章だけが返ります。",
+        "next": '呼び出しに extra_body={"modalities": ["image", "text"]} を付けて、送るセルから実行し直してください'
+                '（画像を作れるかは、カタログの output_modalities に "image" があるかでわかります）。',
+    },
     "image_too_large": {
         "what": "画像が大きすぎるため、OpenRouter が受け付けませんでした（413）。",
         "cause": "送った画像が 30MB の上限を超えています（プロバイダーによっては、さらに小さい上限があります）。",

@@ -360,7 +360,8 @@ OTHER_CASES = {"no_endpoints", "value_invalid", "model_unknown", "no_key", "not_
                "compare_count", "key_malformed", "record_without_key", "recordings_missing", "prompt_empty",
                "prompt_too_long", "connection", "client_timeout", "stream_error", "stream_cut", "completion_error",
                "not_recorded", "malformed_response", "captive_portal", "prompt_surrogate", "messages_shape",
-               "no_tool_support", "unsupported_parameters", "no_image_input", "no_output_modality", "image_too_large"}
+               "no_tool_support", "unsupported_parameters", "no_image_input", "no_output_modality", "image_too_large",
+               "no_images_returned"}
 
 
 def test_every_case_has_a_test():
@@ -657,3 +658,30 @@ def test_a_feature_the_model_lacks_is_named_not_called_retired(fake_key, kwargs,
         exp = failed_call(OpenAI(base_url=srv.base_url, api_key=fake_key, max_retries=0), **kwargs)
     assert_kind(exp, case, *needles)
     assert ":free）の提供が終わった" not in exp.to_text()
+
+
+IMAGE_MODEL = "google/gemini-3.1-flash-lite-image"
+DRAW = [{"role": "user", "content": "朝日と富士山の、シンプルなイラストを描いてください。"}]
+
+
+def test_an_image_model_called_without_modalities_is_told_to_add_them(srv, fake_key):
+    """Without `modalities` an image model answers 200 with text alone; reading `message.images` then is explained
+    (cause and the extra_body to add), while the same call with modalities does return an image."""
+    client = OpenAI(base_url=srv.base_url, api_key=fake_key, max_retries=0)
+    message = client.chat.completions.create(model=IMAGE_MODEL, messages=DRAW).choices[0].message
+    assert message.content
+    with kindly():
+        print(message.images[0]["image_url"]["url"])
+    assert_kind(error_box.last_explanation(), "no_images_returned", "modalities を付けずに",
+                'extra_body={"modalities": ["image", "text"]}', "output_modalities")
+    drawn = client.chat.completions.create(model=IMAGE_MODEL, messages=DRAW,
+                                           extra_body={"modalities": ["image", "text"]}).choices[0].message
+    assert drawn.images[0]["image_url"]["url"].startswith("data:image/png;base64,")
+
+
+def test_a_misspelt_images_attribute_is_the_learners_own_error(srv, fake_key):
+    client = OpenAI(base_url=srv.base_url, api_key=fake_key, max_retries=0)
+    message = client.chat.completions.create(model=IMAGE_MODEL, messages=DRAW,
+                                             extra_body={"modalities": ["image", "text"]}).choices[0].message
+    with pytest.raises(AttributeError), kindly():
+        print(message.image)
