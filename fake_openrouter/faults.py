@@ -6,6 +6,9 @@ Kinds: every error sample name (`429-free-per-day`, …, `200-error-in-body`) pl
 error event), `malformed-json` (200 with a broken body) and `usage-no-choices` (a complete stream
 whose final usage chunk has `"choices": []`, as OpenAI sends it and OpenRouter's docs describe; real
 OpenRouter captures have one choice there, the default; a non-streamed answer is unaffected).
+`echo` is a proxy that echoes the request's key: the answer's text ends with the `Authorization` header's key,
+streamed a few characters per chunk like any text (no chunk alone looks like a key, the joined text holds it
+whole; a non-streamed answer holds it in `message.content`), to test that the key never reaches a recording.
 Two kinds shape when faults happen rather than what they are: `pass` (serve normally; queued before another
 fault it makes that one hit a later request: `inject("pass", times=2)` then `inject("502-provider-error")`
 is a 502 on the third request) and `die-after` (serve the next `times` chat requests, then reset the
@@ -23,13 +26,14 @@ from .errors import sample_names
 
 TRANSPORT_FAULTS = ("slow", "reset", "stream-cut", "stream-error", "malformed-json")
 USAGE_NO_CHOICES = "usage-no-choices"
+ECHO = "echo"
 PASS = "pass"
 DIE_AFTER = "die-after"
 
 
 def fault_kinds() -> tuple[str, ...]:
     """Every kind `inject` accepts."""
-    return sample_names() + TRANSPORT_FAULTS + (USAGE_NO_CHOICES, PASS, DIE_AFTER)
+    return sample_names() + TRANSPORT_FAULTS + (USAGE_NO_CHOICES, ECHO, PASS, DIE_AFTER)
 
 
 @dataclass(frozen=True)

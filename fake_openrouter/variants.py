@@ -1,13 +1,15 @@
 """Variants of the example server, for running whole lessons live against a server unlike the recording's.
 
-- `no-credits`: an account that never bought credits. Every chat request for a paid model (a non-zero price in
-  the catalogue) gets OpenRouter's real 402 body (`data/errors/402-insufficient-credits.json`); free models
-  answer as usual.
+- `no-credits`: an account that never bought credits (a student's own account before any purchase). Every chat
+  request for a paid model (a non-zero price in the catalogue) gets the 402 OpenRouter sends such an account
+  (`data/errors/402-never-purchased-credits.json`); free models answer as usual, and `GET /key` reports the free
+  tier (50 free-model requests a day). Refused requests are in `requests` like served ones.
 - `minimal`: an OpenRouter-compatible server that sends only what OpenRouter's OpenAPI description requires
   (`data/openapi-required.json`: the part of openapi-2026-08-22.yaml these routes answer with): no
   `usage.cost`, a sparse `/generation`, models without their optional fields, no `provider`. Kept beyond the required
-  fields: the answer text (`message.content`, `delta.content`, optional in the schema because a tool call may replace
-  it) and `usage` with its required token counts (optional in the schema, sent by every OpenAI-compatible server).
+  fields: the answer itself (`message.content`, `delta.content`, optional in the schema because a tool call may
+  replace it; `tool_calls`, and a generated image's `message.images`: an answer that holds them is nothing without
+  them) and `usage` with its required token counts (optional in the schema, sent by every OpenAI-compatible server).
 
 Both wrap FakeOpenRouter's WSGI application once it serves; the routes themselves are unchanged.
 """
@@ -21,8 +23,10 @@ from contextlib import suppress
 from functools import cache
 from typing import Any
 
+from werkzeug import Request
+
 from .errors import ERRORS_DIR
-from .server import API_PREFIX, FakeOpenRouter
+from .server import API_PREFIX, FakeOpenRouter, RecordedRequest
 from .wire import JSON_TYPE, dumps, load_data, status_line
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
@@ -30,6 +34,8 @@ _CHAT = API_PREFIX + "/chat/completions"
 # Optional in the schema, kept by `minimal` (see the module docstring): schema name -> property names.
 _KEPT = {"ChatResult": {"usage"}, "ChatStreamChunk": {"usage"}, "ChatAssistantMessage": {"content"},
          "ChatStreamDelta": {"content"}}
+# Kept as sent, optional parts included (a streamed tool call's schema requires only its `index`).
+_KEPT_WHOLE = {"ChatAssistantMessage": {"tool_calls", "images"}, "ChatStreamDelta": {"tool_calls"}}
 
 
 class NoCreditsServer(FakeOpenRouter):
@@ -41,12 +47,13 @@ class NoCreditsServer(FakeOpenRouter):
         self._http.server.app = self._refuse_paid(self._http.server.app)
 
     def _refuse_paid(self, app: WsgiApp) -> WsgiApp:
-        refusal = (ERRORS_DIR / "402-insufficient-credits.json").read_bytes()
+        refusal = (ERRORS_DIR / "402-never-purchased-credits.json").read_bytes()
 
         def middleware(environ: dict, start_response: Callable) -> Iterable[bytes]:
             if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") == _CHAT:
                 raw = _read_body(environ)
                 if self._is_paid(raw):
+                    self.requests.append(_recorded(environ, raw))
                     start_response(status_line(402), [("Content-Type", JSON_TYPE),
                                                       ("Content-Length", str(len(refusal)))])
                     return [refusal]
@@ -83,6 +90,17 @@ def _read_body(environ: dict) -> bytes:
     raw = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(raw)
     return raw
+
+
+def _recorded(environ: dict, raw: bytes) -> RecordedRequest:
+    """The request as FakeOpenRouter records the ones its routes answer."""
+    request = Request(environ)
+    try:
+        body = json.loads(raw or b"null")
+    except ValueError:
+        body = None
+    return RecordedRequest(request.method, request.path, dict(request.headers),
+                           body if isinstance(body, dict) else None)
 
 
 def _minimal(app: WsgiApp) -> WsgiApp:
@@ -140,7 +158,7 @@ def _response_schema(path: str, method: str) -> dict | None:
 
 
 def required_only(value: Any, schema: dict) -> Any:
-    """`value` with every property its schema does not require removed, recursively (see `_KEPT`)."""
+    """`value` with every property its schema does not require removed, recursively (see `_KEPT`, `_KEPT_WHOLE`)."""
     name, schema = _resolve(schema)
     variants = schema.get("anyOf") or schema.get("oneOf")
     if variants:
@@ -153,8 +171,9 @@ def required_only(value: Any, schema: dict) -> Any:
     properties, required = _object_parts(schema)
     if not properties:
         return value  # a free-form object: nothing to go by
-    kept = set(required) | _KEPT.get(name, set())
-    return {key: required_only(item, properties.get(key, {})) for key, item in value.items() if key in kept}
+    kept, whole = set(required) | _KEPT.get(name, set()), _KEPT_WHOLE.get(name, set())
+    return {key: item if key in whole else required_only(item, properties.get(key, {}))
+            for key, item in value.items() if key in kept | whole}
 
 
 def _resolve(schema: dict) -> tuple[str, dict]:

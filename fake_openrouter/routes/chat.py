@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from werkzeug import Request, Response
 
-from .. import auth, sse
+from .. import auth, sse, tokens
 from ..answers import AnswerBook
 from ..catalogue import Catalogue
 from ..completion import Attempt, Generation, generate
 from ..errors import error_body, error_response, message_error, sample_names, sample_response, status_of
-from ..faults import USAGE_NO_CHOICES, Fault, reset_connection
+from ..faults import ECHO, USAGE_NO_CHOICES, Fault, reset_connection
 from ..ids import Clock, prefixed_id, request_digest
 from ..ledger import Ledger
 from ..routing import NoAllowedProviders, rank
@@ -81,6 +81,8 @@ def chat(state: ChatState, request: Request, fault: Fault | None) -> Response:
     if isinstance(served, Response):
         return served
     gen, answer_error, slow_start = served
+    if kind == ECHO:
+        gen, kind = _echoing(gen, auth.bearer_key(request) or ""), None
     state.generations[gen.id] = gen
     kind = kind or answer_error
     if kind not in _UNFINISHED:
@@ -128,6 +130,13 @@ def _serve(state: ChatState, req: _Request, candidates: list[str],
                        with_image="image" in (req.body.get("modalities") or []))
         return gen, answer.error, answer.slow_start
     return failure
+
+
+def _echoing(gen: Generation, key: str) -> Generation:
+    """`gen` as a proxy that echoes the request's key would pass it on: the key appended to the answer's text."""
+    content = f"{gen.content}\n\n（プロキシーが受け取ったキー: {key}）"
+    counted = tokens.count_tokens(content, gen.model["architecture"]["tokenizer"])
+    return replace(gen, content=content, content_tokens=counted)
 
 
 def _wants_tool_call(body: dict) -> bool:
