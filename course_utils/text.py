@@ -731,6 +731,7 @@ CHARTS = {
     "input": "入力",
     "output": "出力",
     "missing": "—",
+    "text_axis": "（棒の長さ: {xlabel}）",
 }
 
 # -- instructor commands: doctor, record, CLI (doctor.py, record.py, __main__.py) ---------------------------

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 import time
-import warnings
 from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -274,25 +274,65 @@ def test_free_marker_column(models):
 
 # -- charts --------------------------------------------------------------------------------------------
 
-def test_plot_makers_draws_japanese_labels_without_missing_glyphs(models):
+class _Drawn(HTMLParser):
+    """What a browser draws from a chart's HTML: `texts` above the bars (title, legend, the bar column's heading),
+    then `bars`: for each label, top to bottom, its bars as (width in px, colour, the value written after it)."""
+
+    def __init__(self, chart: charts.BarChart):
+        super().__init__()
+        self.texts: list[str] = []
+        self.bars: list[tuple[str, list[tuple[int, str, str]]]] = []
+        self._where = "above"  # "above" the table body, a row's "label" cell, or its "bars" cell
+        self.feed(chart._repr_html_())
+
+    def handle_starttag(self, tag, attrs):
+        style = dict(p.split(": ") for p in (dict(attrs).get("style") or "").split("; ") if p)
+        if tag in ("th", "td") and self._where != "above":
+            self._where = "label" if tag == "th" else "bars"
+        elif tag == "tbody":
+            self._where = "label"
+        elif tag == "span" and self._where == "bars":
+            self.bars[-1][1].append((int(style["width"].removesuffix("px")), style["background-color"], ""))
+
+    def handle_data(self, data):
+        if not data.strip():
+            return
+        if self._where == "above":
+            self.texts.append(data.strip())
+        elif self._where == "label":
+            self.bars.append((data, []))
+        else:
+            width, color, _ = self.bars[-1][1][-1]
+            self.bars[-1][1][-1] = (width, color, data.strip())
+
+
+def test_plot_makers_draws_the_top_makers_as_bars_with_japanese_labels(models):
     counts = catalog.makers_count(models)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fig = charts.plot_makers(counts, top=5)
-        fig.canvas.draw()
-    ax = fig.axes[0]
-    assert ax.get_title() == f"開発元別のモデル数（上位5社 / 全{len(counts)}社）"
-    assert [t.get_text() for t in ax.get_yticklabels()] == [name for name, _ in reversed(counts[:5])]
-    assert not [w for w in caught if "Glyph" in str(w.message)]
+    chart = charts.plot_makers(counts, top=5)
+    drawn = _Drawn(chart)
+    assert drawn.texts[:2] == [f"開発元別のモデル数（上位5社 / 全{len(counts)}社）", "モデル数"]
+    # Largest at the top; each bar as long as its count (the largest 320 px) and the count written after it.
+    assert [label for label, _ in drawn.bars] == [name for name, _ in counts[:5]]
+    largest = counts[0][1]
+    assert [bars for _, bars in drawn.bars] == [[(round(320 * n / largest), "#1f77b4", str(n))] for _, n in counts[:5]]
+    # print() and nbval see the same chart as text.
+    lines = str(chart).splitlines()
+    assert lines[0] == drawn.texts[0] and lines[-1] == "（棒の長さ: モデル数）"
+    assert lines[1].split() == [counts[0][0], "|" + "█" * 30, str(largest)]
 
 
 def test_plot_endpoint_prices(server):
     server.expect_request(f"{API}/models/deepseek/deepseek-chat/endpoints").respond_with_json(ENDPOINTS)
     rows = catalog.endpoints("deepseek/deepseek-chat")
-    fig = charts.plot_endpoint_prices(rows)
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == [r.provider_name for r in rows]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["入力", "出力"]
+    drawn = _Drawn(charts.plot_endpoint_prices(rows))
+    assert drawn.texts[:4] == ["プロバイダー別の料金（100万トークンあたりのドル）", "入力", "出力",
+                               "USD / 100万トークン"]
+    assert [label for label, _ in drawn.bars] == [r.provider_name for r in rows]
+    # Two bars per provider, input (blue) then output (orange), on one scale: the dearest price is 320 px.
+    dearest = max(p for r in rows for p in (r.input_per_m, r.output_per_m) if p)
+    for row, (_, bars) in zip(rows, drawn.bars, strict=True):
+        assert bars == [(round(320 * row.input_per_m / dearest), "#1f77b4", f"{row.input_per_m:g}"),
+                        (round(320 * row.output_per_m / dearest), "#ff7f0e", f"{row.output_per_m:g}")]
 
 
 # -- replay ----------------------------------------------------------------------------------------------
