@@ -12,13 +12,13 @@ TEXT = {
     "empty": "fewest がまだ None のままです。「ここだけ書き換えてください」の行に式を書いてください。",
     "number": "それはトークン数です。トークン数ではなく、そのモデルのID（文字列）で答えてください。",
     "not_id": "答えはモデルID（例: \"google/gemma-3-27b-it\"）の文字列にしてください。",
-    "unknown": "{answer!r} は比べた3つのモデルに入っていません。results のキーから選んでください。",
+    "unknown": "{answer!r} は比べたモデルに入っていません。results のキーから選んでください。",
     "most": "それは出力トークンがいちばん多いモデルです。max ではなく min を使います。",
     "total": "それは合計トークン（total_tokens）がいちばん少ないモデルです。"
              "出力トークン（completion_tokens）で比べてください。",
     "prompt": "それは入力トークン（prompt_tokens）がいちばん少ないモデルです。"
               "出力トークン（completion_tokens）で比べてください。",
-    "other": "違います。results[m].usage.completion_tokens を3つのモデルで比べてください。"
+    "other": "違います。results[m].usage.completion_tokens をモデルごとに比べてください。"
              "min(results, key=lambda m: ...) の形で書けます。",
 }
 
