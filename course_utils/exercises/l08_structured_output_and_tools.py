@@ -38,7 +38,8 @@ HINTS = {
 }
 
 
-def _schema_problem(response_format: Any) -> str | None:
+def schema_problem(response_format: Any) -> str | None:
+    """The hint when `response_format` is not a named json_schema whose schema requires the card's fields."""
     if response_format is None:
         return HINTS["format_missing"]
     if not isinstance(response_format, dict):
@@ -74,7 +75,7 @@ def judge_schema_call(ask: Any) -> str | None:
         return HINTS["model_missing"].format(model=model)
     if "structured_outputs" not in entry.get("supported_parameters", []):
         return HINTS["model_no_schema"].format(model=model)
-    return _schema_problem(call.get("response_format"))
+    return schema_problem(call.get("response_format"))
 
 
 def judge_tool_message(answer: Any) -> str | None:
