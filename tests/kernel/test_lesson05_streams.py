@@ -21,8 +21,18 @@ CUT = "答えが途中で切れました"  # what the lesson's streaming cells p
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[FakeOpenRouter]:
-    with FakeOpenRouter() as fake:
+def answers(tmp_path_factory) -> Path:
+    """The authored answers with their keep-alive pauses shortened (3 s to 0.1 s: still one comment line)."""
+    folder = tmp_path_factory.mktemp("answers")
+    for path in ANSWERS_DIR.glob("*.yaml"):
+        text = re.sub(r"^(\s*slow_start:).*$", r"\1 0.1", path.read_text(encoding="utf-8"), flags=re.M)
+        (folder / path.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(answers) -> Iterator[FakeOpenRouter]:
+    with FakeOpenRouter(answers_dir=answers) as fake:
         yield fake
 
 
@@ -59,17 +69,16 @@ def test_streaming_cells_run_with_either_last_chunk(server, clean_env, monkeypat
     question = namespace["question"]
     assert server.answers.find(model, question).text in out  # the first cell printed the whole answer
     assert "完了理由: stop" in out and "最初の文字まで" in out
+    raw, timed = (next(o for src, o in outputs.items() if marker in src)
+                  for marker in ("with_streaming_response", "perf_counter"))
+    assert raw.startswith(": OPENROUTER PROCESSING")  # the keep-alive comment arrived ...
+    assert "OPENROUTER" not in timed and server.answers.find(model, namespace["puzzle"]).text in timed  # ... unseen
     assert CUT not in out
     for turn, text in enumerate(namespace["chat"][2::2]):
         assert text["role"] == "assistant" and text["content"], turn  # every chat turn got its answer
 
 
-def test_a_cut_stream_is_said_to_be_incomplete(clean_env, monkeypatch, fake_key, capsys):
-    answers = clean_env / "answers"  # the authored answers without their keep-alive pauses (3 s each)
-    answers.mkdir()
-    for path in ANSWERS_DIR.glob("*.yaml"):
-        text = re.sub(r"^\s*slow_start:.*\n", "", path.read_text(encoding="utf-8"), flags=re.M)
-        (answers / path.name).write_text(text, encoding="utf-8")
+def test_a_cut_stream_is_said_to_be_incomplete(answers, clean_env, monkeypatch, fake_key, capsys):
     with FakeOpenRouter(answers_dir=answers) as cutting:
         cutting.inject("stream-cut", times=20)
         outputs, namespace = _run(cutting, monkeypatch, fake_key, capsys)
