@@ -73,6 +73,7 @@ STATUS_RULES: list[tuple[Callable[[StatusView], bool], str]] = [
      "no_key"),
     (lambda s: s.status == 401, "key_invalid"),
     (lambda s: s.status == 402 and s.metadata.get("limit_source") == "openrouter_key_limit", "key_limit"),
+    (lambda s: s.status == 402 and s.mentions("never purchased credits"), "credits_never_purchased"),
     (lambda s: s.status == 402 and _afford(s) >= 10, "credits_max_tokens"),  # else too little to suggest
     (lambda s: s.status == 402, "credits_insufficient"),
     (lambda s: s.status == 403 and ("reasons" in s.metadata or s.mentions("moderation", "flagged")), "moderation"),

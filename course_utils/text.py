@@ -175,6 +175,14 @@ ERRORS: dict[str, dict[str, str]] = {
                 "通らなければ https://openrouter.ai/settings/credits で残高を確かめてください。お金をかけずに続けるなら、"
                 f"名前が「:free」で終わる無料モデルに切り替えます（{PRICE_LESSON}）。",
     },
+    "credits_never_purchased": {
+        "what": "このアカウントはまだクレジットを購入していないため、有料モデルへのリクエストが断られました（402）。",
+        "cause": "有料モデルの料金はクレジットから支払います。クレジットを一度も購入していないアカウントでは、"
+                 "有料モデルは使えません（max_tokens を小さくしても通りません）。無料モデルは今までどおり使えます。",
+        "next": "このセルは飛ばして先へ進んでかまいません。名前が「:free」で終わる無料モデルなら続けられます"
+                f"（{PRICE_LESSON}）。有料モデルを使うときは、キーが自分のアカウントのものか確かめてから "
+                "https://openrouter.ai/settings/credits でクレジットを購入します（授業では講師の指示に従ってください）。",
+    },
     "credits_max_tokens": {
         "what": "今のクレジット残高では、最大 {requested} トークンの応答の料金を払いきれません（402）。",
         "cause": "OpenRouter は、応答が max_tokens（指定しないときはモデルの最大出力長）いっぱいまで長くなった場合の料金を"
