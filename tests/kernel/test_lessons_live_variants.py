@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ("04_python_api", "05_streaming_and_chat", "06_compare_models", "07_cost_limits_reliability")
 KEY = "sk-or-v1-" + "5eed" * 16  # built at run time: no key-shaped literal in the repository
 # The course's explanation of OpenRouter's 402 for an account without credits, as the learner reads it.
-NO_CREDITS_BOX = ERRORS["credits_insufficient"]["what"]
+NO_CREDITS_BOX = ERRORS["credits_never_purchased"]["what"]
 # A raw Python traceback as IPython prints it (header, `Cell In[n], line n`) or a bare built-in exception line.
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*Cell In\[\d+\], line \d+"
                        r"|^(Type|Attribute|Key|Name|Value|Index|Syntax|Import|ModuleNotFound|JSONDecode)Error\b", re.M)
