@@ -1,9 +1,10 @@
 """JupyterLab in headless Chromium, started with course.py's settings (menus in Japanese).
 
 Lesson 04 opened as saved (menus, widget placeholders, exercise level marks), then run in replay mode: pick a
-model, send a recorded prompt, watch it stream. JupyterLab runs with no key, COURSE_MODE=replay and the shipped
-recordings, so the kernel talks to nobody. It serves a copy of the lesson from a temporary folder, so nothing can
-save over the committed notebook.
+model, send a recorded prompt, watch it stream. Lesson 09 run with Run All shows the generated image. One
+JupyterLab serves the module's tests, with no key, COURSE_MODE=replay and the shipped recordings, so the kernels
+talk to nobody. It serves copies of the lessons from a temporary folder, so nothing can save over the committed
+notebooks.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = Path("notebooks") / "04_python_api.ipynb"
+IMAGES_LESSON = Path("notebooks") / "09_images.ipynb"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 # Set to a file under bench/ and the lesson test writes how long opening the lesson took (bench/README.md);
 # no timing is asserted here.
@@ -42,6 +44,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # The prompt the lesson's sender section sends (recorded in course_utils/recordings/04_python_api.yaml).
 PROMPT = "APIキーを安全に扱うコツを、短い箇条書きで3つ教えてください。"
+# Lesson 09's image request (model, prompt), recorded in course_utils/recordings/09_images.yaml.
+DRAWING = ("google/gemini-3.1-flash-lite-image", "朝日と富士山の、シンプルなイラストを描いてください。")
 SERVER_START_SECONDS = 60
 LAB_SETTINGS = {
     # No "get notified about Jupyter news?" toast over the widgets.
@@ -82,6 +86,13 @@ COLOURED_PIXELS = """(text) => {
     }
     return coloured;
 }"""
+CLEAR_OUTPUTS_WHEN_READY = """async () => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    await panel.context.ready;
+    await window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs'); }"""
+# The data: URLs of the output images the browser has decoded (a broken image has naturalWidth 0).
+SHOWN_IMAGES = """() => [...document.querySelectorAll('.jp-OutputArea-output img')]
+    .filter(i => i.src.startsWith('data:image/') && i.complete && i.naturalWidth > 0).map(i => i.src)"""
 WATCH_ANSWER = """() => { window.answers = [];
     const box = document.querySelector('.course-answer');
     new MutationObserver(() => window.answers.push(box.textContent)).observe(
@@ -121,15 +132,18 @@ def _lab_env(home: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """`jupyter lab` as course.py starts it (replay mode, no key, shipped recordings), on 127.0.0.1.
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """`jupyter lab` as course.py starts it (replay mode, no key, shipped recordings), on 127.0.0.1, shared by
+    the module's tests (starting it takes seconds).
 
-    It serves a course folder with the lesson, `.env.example` and the folders the file browser must hide.
+    It serves a course folder with the lessons, `.env.example` and the folders the file browser must hide.
     """
+    tmp_path = tmp_path_factory.mktemp("lab")
     root = tmp_path / "root"
     (root / LESSON.parent).mkdir(parents=True)
-    shutil.copy(ROOT / LESSON, root / LESSON)
+    for lesson in (LESSON, IMAGES_LESSON):
+        shutil.copy(ROOT / lesson, root / lesson)
     shutil.copy(ROOT / ".env.example", root / ".env.example")
     for hidden in (".git", ".venv", ".ipynb_checkpoints"):
         (root / hidden).mkdir()
@@ -152,8 +166,10 @@ def lab(tmp_path):
 
 
 @contextmanager
-def _lesson_page(chromium: str, url: str, token: str, failed_shot: Path) -> Iterator[Any]:
-    """Lesson 04 open in a new headless Chromium with its kernel idle; a screenshot when the test fails in it."""
+def _lesson_page(chromium: str, url: str, token: str, failed_shot: Path, lesson: Path = LESSON,
+                 workspace: str = "") -> Iterator[Any]:
+    """A lesson (04 unless told) open in a new headless Chromium with its kernel idle; a screenshot when the test
+    fails in it. A named `workspace` opens the lesson alone, without the layout earlier tests left."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -161,7 +177,8 @@ def _lesson_page(chromium: str, url: str, token: str, failed_shot: Path) -> Iter
         page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="ja-JP")
         try:
             page.set_default_timeout(20_000)
-            page.goto(f"{url}/lab/tree/{LESSON.as_posix()}?token={token}", timeout=60_000)
+            where = f"workspaces/{workspace}/tree" if workspace else "tree"
+            page.goto(f"{url}/lab/{where}/{lesson.as_posix()}?token={token}", timeout=60_000)
             page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
             yield page
         except Exception:
@@ -270,7 +287,7 @@ def test_file_browser_lists_env_example_for_the_key_steps(lab, chromium):
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True, timeout=30_000)
         try:
             page = browser.new_page(locale="ja-JP")
-            page.goto(f"{url}/lab/tree?token={token}", timeout=60_000)
+            page.goto(f"{url}/lab/workspaces/files/tree?token={token}", timeout=60_000)  # not the lessons left open
             names = page.locator(".jp-DirListing-itemText")
             expect(names.filter(has_text=re.compile(r"^\.env\.example$"))).to_have_count(1, timeout=60_000)
             expect(names.filter(has_text=re.compile(r"^notebooks$"))).to_have_count(1)
@@ -278,3 +295,27 @@ def test_file_browser_lists_env_example_for_the_key_steps(lab, chromium):
             assert not listed & {".git", ".venv", ".ipynb_checkpoints"}, listed
         finally:
             browser.close()
+
+
+def test_lesson_09_run_all_shows_the_generated_image(lab, chromium):
+    """The lesson's saved outputs are cleared first, so the image on the page is the one the replayed answer's
+    `message.images` data URL produced; the cell that forgets `modalities` shows its explanation and Run All goes on."""
+    from playwright.sync_api import expect
+
+    url, token = lab
+    lesson = nbformat.read(ROOT / IMAGES_LESSON, as_version=4)
+    code_cells = sum(c.cell_type == "code" for c in lesson.cells)
+    drawn = AnswerBook().find(*DRAWING)
+    started = time.monotonic()
+    shot = ARTIFACTS / "09_images-failed.png"
+    with _lesson_page(chromium, url, token, shot, IMAGES_LESSON, workspace="lesson09") as page:
+        page.evaluate(CLEAR_OUTPUTS_WHEN_READY)
+        expect(page.locator(".jp-OutputArea-output img")).to_have_count(0)
+        page.evaluate(RUN_ALL_WHEN_READY)
+        page.wait_for_function(ALL_CELLS_RAN, arg=code_cells, timeout=120_000)
+        expect(page.get_by_text("【再生モード】")).to_be_visible()
+        expect(page.locator(f".jp-OutputArea-output[data-mime-type='{STDERR}']")).to_have_count(0)
+        page.wait_for_function(f"() => ({SHOWN_IMAGES})().length > 0", timeout=20_000)
+        assert page.evaluate(SHOWN_IMAGES) == ["data:image/png;base64," + drawn.image]
+        expect(page.get_by_text("答えに画像が入っていません", exact=False)).to_be_visible()
+    print(f"lesson 09 in the browser: {time.monotonic() - started:.1f} s")
