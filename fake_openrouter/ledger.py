@@ -35,6 +35,11 @@ class Ledger:
         with self._lock:
             self._key.update(fields)
 
+    def update_credits(self, **fields: object) -> None:
+        """Set the account's `total_credits` / `total_usage` as a scenario needs."""
+        with self._lock:
+            self._credits.update(fields)
+
     def charge(self, cost: float | int, free_model: bool) -> None:
         """Count one successful completion that cost `cost` USD (a `:free` model's is a free request too)."""
         with self._lock:

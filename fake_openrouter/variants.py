@@ -2,8 +2,9 @@
 
 - `no-credits`: an account that never bought credits (a student's own account before any purchase). Every chat
   request for a paid model (a non-zero price in the catalogue) gets the 402 OpenRouter sends such an account
-  (`data/errors/402-never-purchased-credits.json`); free models answer as usual, and `GET /key` reports the free
-  tier (50 free-model requests a day). Refused requests are in `requests` like served ones.
+  (`data/errors/402-never-purchased-credits.json`); free models answer as usual, `GET /key` reports the free
+  tier (50 free-model requests a day, no credit limit) and `GET /credits` 0 bought, 0 used. Refused requests are in
+  `requests` like served ones.
 - `minimal`: an OpenRouter-compatible server that sends only what OpenRouter's OpenAPI description requires
   (`data/openapi-required.json`: the part of openapi-2026-08-22.yaml these routes answer with): no
   `usage.cost`, a sparse `/generation`, models without their optional fields, no `provider`. Kept beyond the required
@@ -43,7 +44,8 @@ class NoCreditsServer(FakeOpenRouter):
 
     def start(self) -> None:
         super().start()
-        self.ledger.update_key(is_free_tier=True)  # never bought credits: 50 free requests a day
+        self.ledger.update_key(is_free_tier=True, limit=None)  # never bought credits: 50 free requests a day
+        self.ledger.update_credits(total_credits=0, total_usage=0)
         self._http.server.app = self._refuse_paid(self._http.server.app)
 
     def _refuse_paid(self, app: WsgiApp) -> WsgiApp:

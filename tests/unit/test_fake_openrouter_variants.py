@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import openai
 import pytest
@@ -19,7 +20,7 @@ from course_utils import redact, replay
 from course_utils.config import BASE_URL_VAR, KEY_VAR, MODE_VAR, RECORDINGS_DIR_VAR
 from course_utils.record.check import leaking_streams, recording_leaks
 from fake_openrouter import FakeOpenRouter
-from fake_openrouter.__main__ import main as serve_main
+from fake_openrouter import __main__ as cli
 from fake_openrouter.variants import VARIANTS
 
 FREE, PAID = course_utils.MODELS.free, course_utils.MODELS.paid
@@ -90,6 +91,7 @@ def test_no_credits_refuses_paid_models_with_the_never_purchased_402(no_credits,
         ("/api/v1/chat/completions", PAID), ("/api/v1/chat/completions", FREE)]  # the refused one too
     key = client.get("/key", cast_to=object)["data"]
     assert key["is_free_tier"] is True and key["free_model_daily_requests"]["limit"] == 50
+    assert client.get("/credits", cast_to=object)["data"] == {"total_credits": 0, "total_usage": 0}
 
 
 def test_minimal_keeps_the_answer_and_drops_the_optional_fields(fake_key):
@@ -120,8 +122,9 @@ def test_the_command_line_serves_a_variant_with_faults(monkeypatch, capsys):
         started.append(self)
 
     monkeypatch.setattr(FakeOpenRouter, "start", start)
-    monkeypatch.setattr("threading.Event.wait", lambda self, timeout=None: True)  # instead of serving until Ctrl+C
-    serve_main(["--port", "0", "--variant", "no-credits", "--fault", "echo"])
+    # Return at once instead of serving until Ctrl+C (only the command's own Event: the server's threads need theirs).
+    monkeypatch.setattr(cli, "threading", SimpleNamespace(Event=lambda: SimpleNamespace(wait=lambda: True)))
+    cli.main(["--port", "0", "--variant", "no-credits", "--fault", "echo"])
     assert [type(server).__name__ for server in started] == ["NoCreditsServer"]
     assert started[0]._faults.take().kind == "echo"
     assert capsys.readouterr().out == started[0].base_url + "\n"
