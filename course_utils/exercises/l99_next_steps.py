@@ -1,4 +1,4 @@
-"""Lesson 99 recap quiz: one multiple-choice question per lesson 01-07, checked offline.
+"""Lesson 99 recap quiz: one multiple-choice question per lesson 01-09, checked offline.
 
 Each question is data: its choices, the right one, and why each wrong choice is wrong (the hint).
 """
@@ -75,6 +75,21 @@ QUESTIONS = (
              "クレジットを購入していないアカウントでは、無料モデルは1日50回までです（10クレジット以上購入済みなら1000回）。",
              {"a": "20回は「1分あたり」の上限です。07回の回数制限の表を振り返りましょう。",
               "c": "1000回は、10クレジット以上を購入したアカウントの上限です。07回の回数制限の表を振り返りましょう。"}),
+    Question("99-8", "構造化出力に対応していないモデル（08回）",
+             {"a": "400 のエラーになる", "b": "エラーにならず、`response_format` が無視される",
+              "c": "OpenRouter が、対応しているモデルに自動で切り替える"}, "b",
+             "`structured_outputs` に対応していないモデルでは、`response_format` はエラーにならずに無視されます。"
+             "送る前に、カタログの `supported_parameters` を確かめます。",
+             {"a": "エラーにはならないので、気づきにくいのです。08回の「対応していないモデルに送ると」を振り返りましょう。",
+              "c": "OpenRouter が勝手にモデルを変えることはありません（予備のモデルは `models` で自分で並べます）。"
+                   "08回を振り返りましょう。"}),
+    Question("99-9", "画像を作ってもらうには（09回）",
+             {"a": "`extra_body={\"modalities\": [\"image\", \"text\"]}` を付ける",
+              "b": "`response_format={\"type\": \"image\"}` を付ける", "c": "`max_tokens` を大きくする"}, "a",
+             "画像を作れるモデル（`output_modalities` に `image`）に、OpenRouter だけの項目 `modalities` を "
+             "`extra_body` で渡します。付け忘れると、文章だけが返ります。",
+             {"b": "`response_format` は答えの文章の形（JSON など）を決める項目で、画像は作りません。09回を振り返りましょう。",
+              "c": "`max_tokens` は答えの長さの上限で、画像を作るかどうかとは関係ありません。09回を振り返りましょう。"}),
 )
 
 
