@@ -1,4 +1,4 @@
-"""Lessons 04-07 run live (a key and OPENROUTER_BASE_URL set, as a learner with an account runs them), top to
+"""Lessons 04-10 run live (a key and OPENROUTER_BASE_URL set, as a learner with an account runs them), top to
 bottom in fresh kernels, against two servers unlike the recordings' (fake_openrouter/variants.py):
 
 - `minimal`: only the fields OpenRouter's OpenAPI description requires (no `usage.cost`, sparse models, ...);
@@ -31,8 +31,8 @@ from fake_openrouter import FakeOpenRouter
 from fake_openrouter.variants import VARIANTS
 
 ROOT = Path(__file__).resolve().parents[2]
-# Lesson 08 passes too (about 5 s of CPU more); 09 does not yet run live without credits or on a minimal server.
-LESSONS = ("04_python_api", "05_streaming_and_chat", "06_compare_models", "07_cost_limits_reliability")
+LESSONS = ("04_python_api", "05_streaming_and_chat", "06_compare_models", "07_cost_limits_reliability",
+           "08_structured_output_and_tools", "09_images", "10_mini_project")
 KEY = "sk-or-v1-" + "5eed" * 16  # built at run time: no key-shaped literal in the repository
 # The course's explanation of OpenRouter's 402 for an account without credits, as the learner reads it.
 NO_CREDITS_BOX = ERRORS["credits_never_purchased"]["what"]
@@ -207,8 +207,8 @@ def test_without_credits_the_free_models_still_answer(runs):
 
 
 def test_the_runs_asked_paid_models(runs):
-    """The 402 test checks something: lessons 04, 06 and 07 ask paid models."""
+    """The 402 test checks something: lessons 04, 06, 07 and 09 ask paid models."""
     asked = {lesson for (lesson, variant), run in runs.items()
              if variant == "no-credits" and any(c.paid_models for c in run.cells)}
-    assert asked >= {"04_python_api", "06_compare_models", "07_cost_limits_reliability"}, asked
+    assert asked >= {"04_python_api", "06_compare_models", "07_cost_limits_reliability", "09_images"}, asked
 
