@@ -4,8 +4,8 @@ jupyterhub from PyPI and its proxy configurable-http-proxy (from npm, .ci/run in
 authenticator and SimpleLocalProcessSpawner with each student's home under a temporary folder. The users'
 environment is this test's own venv: it already has `pip install -r requirements.txt` and nbgitpuller (the guide's
 step 1), so nothing is installed here. The example server stands in for openrouter.ai; the instructor makes the
-class keys against it with the guide's `class-keys create` command, and student 2 copies the key from their slip
-into `~/.env` with the class profile, mode 600 as the guide says.
+class keys against it with the guide's `class-keys create` command (step 4.1), and student 2 runs the guide's
+terminal lines (step 4.2) with the key from their slip: `~/.env` with the key and the class profile, mode 600.
 
 1. Replay-only class (the guide's step 3 file, COURSE_MODE=replay for every spawned server). Three students log in
    and open the guide's nbgitpuller link (step 2) to a bare clone of this checkout over file://: each gets the
@@ -17,6 +17,7 @@ into `~/.env` with the class profile, mode 600 as the guide says.
    class key (the banner's live mode and class profile, the example server's answers); at the same time student 1,
    whose server still has the replay-only environment, runs lesson 04 in replay mode. Neither shows an error.
 3. Another unix user (nobody, as student 3 would be on TLJH) cannot read student 2's `.env`.
+A second test checks that the guide's section holds these files, lines and link word for word.
 """
 from __future__ import annotations
 
@@ -63,6 +64,13 @@ STUDENTS = ("student1", "student2", "student3")
 # replay-only class, then (step 4) a live class with class keys.
 REPLAY_CLASS = 'c.Spawner.environment = {"COURSE_MODE": "replay"}\n'
 LIVE_CLASS = 'c.Spawner.environment = {"COURSE_PROFILE": "class"}\n'
+# The guide's step 4.2: what a student runs in JupyterLab's terminal, their slip's key in place of 紙のキー.
+SLIP_KEY = "紙のキー"
+STUDENT_DOTENV = f"""echo "OPENROUTER_API_KEY={SLIP_KEY}" > ~/.env
+echo "COURSE_PROFILE=class" >> ~/.env
+chmod 600 ~/.env
+"""
+GUIDE = ROOT / "docs" / "instructor_guide.md"
 # The guide's `class-keys create` command (fewer keys, a far expiry); the keys go to the instructor's folder.
 CREATE_KEYS = ["class-keys", "create", "--count", "2", "--limit", "1", "--reset", "daily", "--expires",
                "2030-03-31", "--models", "course", "--no-training"]
@@ -264,16 +272,16 @@ def test_a_class_on_jupyterhub_replays_then_goes_live_with_a_class_key(hub, fake
     subprocess.run(["git", "clone", "-q", "--bare", str(ROOT), str(origin)], check=True, timeout=60)
     link = guide_link(hub.url, origin.as_uri())
 
-    # The instructor makes the class keys; student 2 writes their slip's key into ~/.env with the class profile
-    # and runs `chmod 600 ~/.env`, as the guide's "JupyterHub では" says.
+    # The instructor makes the class keys (step 4.1); student 2 runs step 4.2's lines with their slip's key.
     keys = slip_keys(fake, tmp_path / "class-keys")
     assert len(keys) == 2
     key = keys[1]
     dotenv = hub.homes / "student2" / ".env"
     dotenv.parent.mkdir(mode=0o755)
     (dotenv.parent / "notes.txt").write_text("shared\n", encoding="utf-8")  # mode 644: the control
-    dotenv.write_text(f"OPENROUTER_API_KEY={key}\nCOURSE_PROFILE=class\n", encoding="utf-8")
-    dotenv.chmod(0o600)
+    subprocess.run(["bash", "-e", "-c", STUDENT_DOTENV.replace(SLIP_KEY, key)], check=True, timeout=10,
+                   env={**os.environ, "HOME": str(dotenv.parent)})
+    assert dotenv.read_text(encoding="utf-8") == f"OPENROUTER_API_KEY={key}\nCOURSE_PROFILE=class\n"
 
     lap("keys")
     hub.start(REPLAY_CLASS)
@@ -378,3 +386,19 @@ def test_a_class_on_jupyterhub_replays_then_goes_live_with_a_class_key(hub, fake
     denied = read_as_nobody(dotenv)
     assert denied.returncode != 0 and "Permission denied" in denied.stderr
     print(f"hub test: {time.monotonic() - started:.1f} s (" + ", ".join(f"{k} {v:.1f}" for k, v in laps.items()) + ")")
+
+
+def test_the_guide_gives_the_hub_steps_this_test_takes():
+    """The guide's JupyterHub section holds the files, lines and link this test uses, word for word."""
+    section = GUIDE.read_text(encoding="utf-8").split("### JupyterHub / The Littlest JupyterHub", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    for step in (REPLAY_CLASS.strip(), LIVE_CLASS.strip(), "/opt/tljh/config/jupyterhub_config.d/course.py",
+                 "sudo tljh-config reload", "sudo -E pip install -r requirements.txt nbgitpuller", "class-keys create",
+                 "「Stop Server」", "「【ライブモード】」と「クラス用の設定（COURSE_PROFILE=class）」"):
+        assert step in section, f"the guide's JupyterHub section lacks: {step}"
+    lines = [line.strip() for line in section.splitlines()]
+    for line in STUDENT_DOTENV.splitlines():
+        assert line in lines, f"the guide's step 4.2 lacks the line: {line}"
+    link = guide_link("https://<ハブのアドレス>", "https://github.com/<OWNER>/<REPO>")
+    link = link.replace("%3C", "<").replace("%3E", ">").replace(REPO, "<REPO>")
+    assert link in section, f"the guide's step 2 link is not the one the test opens: {link}"
