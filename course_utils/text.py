@@ -982,14 +982,17 @@ CLASS_KEYS = {
     "slip_steps_title": "使えるようにする3つの手順",
     "slip_steps": (
         "JupyterLab で、講座のフォルダにある <code>.env</code> を開きます。ない場合は、"
-        "メニューの File → New → Terminal でターミナルを開き、<code>cp .env.example .env</code> を"
+        "メニューの「ファイル」→「新規」→「ターミナル」（英語の表示なら File → New → Terminal）でターミナルを開き、"
+        "<code>cp .env.example .env</code> を"
         "実行してから開きます。",
         "<code>OPENROUTER_API_KEY=</code> の後ろに上のキーを書き（引用符や空白は不要です）、次の行に "
         "<code>COURSE_PROFILE=class</code> と書いて保存します。",
         "ノートブックの最初のセル <code>course_utils.setup()</code> をもう一度実行します。"
         "「ライブモード」と「クラス用の設定」と表示されれば準備完了です。",
     ),
-    "slip_hub": "JupyterHub で .env を使わないように言われたときは、ノートブックのセルで "
+    "slip_hub": "JupyterHub では、講師の指示どおりターミナルで自分のホームフォルダの <code>~/.env</code> に書き、"
+                "<code>chmod 600 ~/.env</code> を実行して自分だけが読めるようにします。"
+                ".env を使わないように言われたときは、ノートブックのセルで "
                 "<code>course_utils.ask_api_key()</code> を実行し、出てきた欄にキーを入力して Enter を押します"
                 "（画面には表示されません。カーネルを再起動したら、もう一度入力します）。",
     "slip_limit": "このキーで使える金額は {limit} ドルまでです（{reset}）。使い切ると、このキーでの呼び出しは"
