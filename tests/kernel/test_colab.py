@@ -1,23 +1,30 @@
 """Google Colab: the badges and first cells follow the one repository setting, and a lesson opened alone in an
 environment without `course_utils` installs the course package and runs top to bottom in replay mode.
 
-The Colab run: a fresh virtual environment with only what Colab brings for a kernel (ipykernel), a stub
-`google.colab` whose secrets hold no key, the notebook alone in an empty folder, and COURSE_PACKAGE pointing at the
-checkout's last commit (what GitHub serves; the lesson comes from it too). It needs the package index; without one
-it is skipped, except in CI.
+The Colab run: a fresh virtual environment without `course_utils`, a stub `google.colab` whose secrets hold no key,
+the notebook alone in an empty folder, and COURSE_PACKAGE pointing at the checkout's last commit (what GitHub
+serves; the lesson comes from it too). Like Colab, the runtime already has the libraries: the ones the course
+package declares (and theirs), ipykernel and pip, linked from this test's environment into a folder the fresh
+environment reads; nothing else. The first cell's pip then installs the course alone (a dependency missing from
+pyproject.toml still fails the lesson); it needs the package index only for the build backend (setuptools, in
+pip's isolated build environment). Without an index the test is skipped, except in CI.
 """
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
 import sys
 import time
+import tomllib
 import venv
 from pathlib import Path
 
 import nbformat
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from course_utils import colab
 from tests.e2e.test_repo2docker import index_reachable
@@ -43,6 +50,8 @@ def get(name):
     raise SecretNotFoundError(name)
 """
 WHERE_FROM = "import sys, course_utils; print(sys.prefix); print(course_utils.__file__)"
+# What the runtime has before the first cell besides the course's libraries: the kernel and pip.
+PREINSTALLED = ("ipykernel", "pip")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -82,20 +91,54 @@ def test_sync_rewrites_badges_and_first_cells_after_a_change_of_setting(tmp_path
     assert colab.sync(tmp_path) == []
 
 
+def _closure(requirements: list[str]) -> list[importlib.metadata.Distribution]:
+    """The installed distributions `requirements` name, and theirs, recursively (extras as requested)."""
+    found: dict[str, importlib.metadata.Distribution] = {}
+    todo = [Requirement(r) for r in requirements]
+    while todo:
+        req = todo.pop()
+        if canonicalize_name(req.name) in found:
+            continue
+        dist = found[canonicalize_name(req.name)] = importlib.metadata.distribution(req.name)
+        for wanted in map(Requirement, dist.requires or []):
+            extras = [""] + sorted(req.extras)
+            if wanted.marker is None or any(wanted.marker.evaluate({"extra": e}) for e in extras):
+                todo.append(wanted)
+    return list(found.values())
+
+
+def _link_libraries(requirements: list[str], site: Path) -> None:
+    """Link the top-level files and folders of `requirements`' distributions (this environment's) into `site`."""
+    site.mkdir()
+    for dist in _closure(requirements):
+        root = Path(dist.locate_file(""))
+        for top in {f.parts[0] for f in dist.files or [] if f.parts[0] not in ("..", "__pycache__")}:
+            if not top.endswith(".pth") and not (site / top).exists():
+                (site / top).symlink_to(root / top)
+
+
 @pytest.fixture(scope="module")
 def colab_runtime(tmp_path_factory):
-    """A fresh environment with a kernel and pip but no course_utils, a stub google.colab and a course copy."""
+    """A fresh environment with the libraries but no course_utils, a stub google.colab and a course copy."""
     if not index_reachable():
         if os.environ.get("CI") == "true":
             pytest.fail("CI: the package index is unreachable, so the Colab install cannot be checked")
         pytest.skip("the package index is unreachable")
     base = tmp_path_factory.mktemp("colab")
     started = time.monotonic()
-    # pip from the index in the same run as ipykernel: faster than the venv module's ensurepip step.
+    course = base / "course"
+    course.mkdir()
+    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(course)], input=archive, check=True)
     venv.EnvBuilder(with_pip=False).create(base / "env")
     python = base / "env" / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "pip", "ipykernel"],
-                   check=True, timeout=300)
+    declared = tomllib.loads((course / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    _link_libraries([*declared, *PREINSTALLED], base / "libraries")
+    # A path line in a .pth file: the folder joins sys.path (its own .pth files are not run); pip sees its
+    # libraries as installed outside the environment and never removes them.
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    (base / "env" / "lib" / version / "site-packages" / "libraries.pth").write_text(
+        f"{base / 'libraries'}\n", encoding="utf-8")
     print(f"colab runtime: {time.monotonic() - started:.1f} s")
     stub = base / "stub" / "google" / "colab"
     stub.mkdir(parents=True)
@@ -106,10 +149,6 @@ def colab_runtime(tmp_path_factory):
     (kernel / "kernel.json").write_text(json.dumps({
         "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Colab (stub)", "language": "python"}), encoding="utf-8")
-    course = base / "course"
-    course.mkdir()
-    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(course)], input=archive, check=True)
     return {"base": base, "python": python, "stub": base / "stub", "kernels": base / "kernels", "course": course}
 
 
@@ -122,8 +161,8 @@ def test_lesson_opened_alone_in_colab_installs_the_course_and_runs_in_replay_mod
 
     runtime = colab_runtime
     # Each lesson installs the course itself, as in a new Colab runtime (the libraries it needs may stay).
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(runtime["python"]), "uninstall", "-q", "-y",
-                    "course-utils"], check=True, timeout=120)
+    subprocess.run([str(runtime["python"]), "-m", "pip", "uninstall", "-q", "-y", "course-utils"], check=True,
+                   timeout=120)
     folder = tmp_path / "alone"
     folder.mkdir()
     missing = subprocess.run([str(runtime["python"]), "-c", "import course_utils"], cwd=folder, capture_output=True)
@@ -136,6 +175,7 @@ def test_lesson_opened_alone_in_colab_installs_the_course_and_runs_in_replay_mod
     monkeypatch.setenv("COLAB_STUB_LOG", str(log))
     monkeypatch.setenv(colab.PACKAGE_VAR, str(runtime["course"]))
     monkeypatch.setenv("COURSE_REPLAY_PACE", "0")
+    monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
 
     nb = nbformat.read(folder / lesson, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(WHERE_FROM))
