@@ -7,7 +7,7 @@ from typing import Any
 from ..config import recordings_dir
 from ..text import REPLAY
 from .filters import before_record_request, before_record_response, origin
-from .matching import no_retry_on_replay, same_request
+from .matching import no_retry_on_replay, request_key, same_request
 from .not_recorded import broken_files_note, not_recorded
 from .persister import IN_PROGRESS_SUFFIX, LibraryPersister, recording_files
 
@@ -74,6 +74,7 @@ class Session:
         if self.mode == "replay":
             self.folder_missing = not recording_files(self.path)
             self.broken = list(LibraryPersister.broken)
+            _look_up_by_key(self.cassette)
             self._wrap_transports()
         return self
 
@@ -120,6 +121,27 @@ class Session:
             httpx2.AsyncHTTPTransport.handle_async_request = self._patched["handle_async_request"]
             self._patched = {}
         self._context.__exit__(*exc_info)
+
+
+def _look_up_by_key(cassette: Any) -> None:
+    """Find a replayed request's recordings by its `request_key` instead of comparing it with every one.
+
+    vcrpy's `Cassette._responses` runs the matcher against each recorded interaction, twice per call (80+
+    interactions: about half of replay's cost per call). The only matcher is `same_request`, i.e. equal
+    keys, so an index gives the same answers in the same order. Replay only: nothing is appended then.
+    """
+    index: dict[tuple, list[int]] = {}
+    for position, (stored, _) in enumerate(cassette.data):
+        index.setdefault(request_key(stored.method, stored.uri, stored.body), []).append(position)
+
+    def responses(request: Any) -> Any:
+        request = cassette._before_record_request(request)
+        if not request:
+            return
+        for position in index.get(request_key(request.method, request.uri, request.body), ()):
+            yield position, cassette.data[position][1]
+
+    cassette._responses = responses
 
 
 _active: Session | None = None

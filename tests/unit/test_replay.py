@@ -191,3 +191,20 @@ def test_an_edited_recording_replays_its_new_text_although_an_earlier_kernel_cac
     assert plain_client().chat.completions.create(
         model="liquid/lfm-2.5-2.6b:free", messages=MESSAGES).choices[0].message.content == "pang"
     assert len(upstream.log) == 0
+
+
+def test_replay_finds_every_shipped_recording_as_vcrpy_would(clean_env, monkeypatch):
+    """Replay looks requests up by key (replay.session): each recorded request of the shipped lessons gets exactly
+    the interactions vcrpy's own comparison with every recording gives, in the same order."""
+    from vcr.cassette import Cassette
+
+    for name in (KEY_VAR, MODE_VAR, BASE_URL_VAR, RECORDINGS_DIR_VAR):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(NOTEBOOK_VAR, "04_python_api")
+    course_utils.setup(quiet=True)
+    cassette = replay.active().cassette
+    assert len(cassette.data) > 50 and "_responses" in vars(cassette)  # the lookup by key is in place
+    for stored, _ in cassette.data:
+        assert [i for i, _ in cassette._responses(stored)] == [i for i, _ in Cassette._responses(cassette, stored)]
+    unknown = type(stored)("POST", stored.uri, b'{"model": "nope/nope"}', {})
+    assert list(cassette._responses(unknown)) == [] and unknown not in cassette
