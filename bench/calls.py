@@ -64,15 +64,18 @@ def run_replay(repeat: int) -> tuple[list[Result], list[str]]:
             replay.stop()
         floor = [timed(_create(_mock_client(response), body), repeat) for body, response in calls]
     every = [s for samples in per_call for s in samples]
-    notes = [f"vcrpy compares each request with the recorded interactions in order (the course's matcher caches "
-             f"each request's key, so a comparison is a tuple compare): the call recorded first takes "
-             f"{median_ms(per_call[0]):.2f} ms, the one recorded last {median_ms(per_call[-1]):.2f} ms; "
-             f"openai's own work is {median_ms(sum(floor, [])):.2f} ms."]
+    # Replay finds a request by its key (replay.session), so where a call sits among the recordings does not
+    # matter; the slowest call is the one whose response openai takes longest to parse.
+    slowest = max(range(len(calls)), key=lambda i: median_ms(per_call[i]))
+    notes = [f"Replay looks each request up by its key: the call recorded first takes {median_ms(per_call[0]):.2f} ms, "
+             f"the one recorded last {median_ms(per_call[-1]):.2f} ms; openai's own work is "
+             f"{median_ms(sum(floor, [])):.2f} ms."]
     results = [
         Result("Replayed `chat.completions.create`, per call (all recorded calls)", median_ms(every),
                REPLAY_GOAL_MS, "ms", f"{len(calls)} recorded non-streamed calls × {repeat}; "
                                      f"{interactions} recorded interactions in all"),
-        Result("… the call recorded last (slowest to match)", median_ms(per_call[-1]), REPLAY_GOAL_MS, "ms"),
+        Result("… the slowest recorded call (reference)", median_ms(per_call[slowest]), None, "ms",
+               f"{calls[slowest][0]['model']}; openai's own work for it {median_ms(floor[slowest]):.2f} ms"),
         Result("… the same calls without replay (httpx2.MockTransport: openai's own cost, reference)",
                median_ms(sum(floor, [])), None, "ms"),
     ]
