@@ -78,13 +78,6 @@ def main() -> None:
     # A learner's Python caches the course's bytecode after the first run; a machine with
     # PYTHONDONTWRITEBYTECODE=1 would otherwise compile course_utils from source in every kernel.
     compileall.compile_dir(ROOT / "course_utils", quiet=1)
-    # Likewise the first kernel caches the parsed recordings (recordings/__pycache__) for every later one.
-    from vcr.serializers import yamlserializer
-
-    from course_utils.config import recordings_dir
-    from course_utils.replay.persister import LibraryPersister
-
-    LibraryPersister.load_cassette(str(recordings_dir()), yamlserializer)
     started = time.perf_counter()
     sections: list[tuple[str, list[Result], list[str]]] = []
     for title, bench, count in (("Catalogue", catalogue.run, args.repeat),

@@ -1,10 +1,6 @@
 """The recordings folder as vcrpy's cassette: every file loaded as one library; one notebook's file saved."""
 from __future__ import annotations
 
-import hashlib
-import marshal
-import os
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,8 +11,6 @@ from .filters import origin
 from .matching import body_text, request_key
 
 IN_PROGRESS_SUFFIX = ".recording-in-progress.yaml"
-CACHE_FOLDER = "__pycache__"  # beside the recordings, like Python's bytecode (git ignores it)
-_DIGEST_SIZE = 16
 
 
 def recording_files(folder: Path) -> list[Path]:
@@ -42,6 +36,7 @@ class LibraryPersister:
     def load_cassette(cls, cassette_path, serializer):
         import yaml
         from vcr.persisters.filesystem import CassetteNotFoundError
+        from vcr.serialize import deserialize
 
         files = recording_files(Path(cassette_path))
         files.sort(key=lambda f: f.stem != cls.first)  # stable: the others stay in lesson order
@@ -49,7 +44,7 @@ class LibraryPersister:
         sources: dict[tuple, set[str]] = {}
         for f in files:
             try:
-                reqs, resps = _interactions(_parsed(f, serializer))
+                reqs, resps = deserialize(f.read_text(encoding="utf-8"), serializer)[:2]
             # A truncated or hand-edited file: YAML errors, or YAML that is not a cassette (KeyError, TypeError).
             except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, KeyError, TypeError, AttributeError):
                 broken.append(f.name)
@@ -79,42 +74,6 @@ class LibraryPersister:
             raise RuntimeError(REPLAY["unsafe_recording"].format(path=path.name))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(data, encoding="utf-8")
-
-
-def _parsed(path: Path, serializer) -> dict:
-    """The recording as vcrpy's YAML serializer reads it; from a cache beside it while the file's bytes are unchanged.
-
-    Every kernel loads every recording (2 MB of YAML, about 25 ms of parsing): the cache (marshal, keyed by a hash
-    of the file and the Python version) makes that a few milliseconds after the first kernel. A folder that
-    cannot be written only means no cache.
-    """
-    data = path.read_bytes()
-    digest = hashlib.blake2b(data, digest_size=_DIGEST_SIZE).digest()
-    cache = path.parent / CACHE_FOLDER / f"{path.stem}.{sys.implementation.cache_tag}.marshal"
-    try:
-        cached = cache.read_bytes()
-        if cached[:_DIGEST_SIZE] == digest:
-            return marshal.loads(cached[_DIGEST_SIZE:])
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    parsed = serializer.deserialize(data.decode("utf-8"))
-    try:
-        cache.parent.mkdir(exist_ok=True)
-        partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-        partial.write_bytes(digest + marshal.dumps(parsed))
-        partial.replace(cache)  # whole or not at all, also with several kernels starting at once
-    except (OSError, ValueError):
-        pass
-    return parsed
-
-
-def _interactions(data: dict) -> tuple[list, list]:
-    """vcrpy's requests and responses from a parsed recording (what vcr.serialize.deserialize returns)."""
-    from vcr.request import Request
-    from vcr.serializers import compat
-
-    return ([Request._from_dict(r["request"]) for r in data["interactions"]],
-            [compat.convert_to_bytes(r["response"]) for r in data["interactions"]])
 
 
 def without_retries(cassette_dict: dict) -> dict:
