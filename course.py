@@ -102,6 +102,12 @@ def write_lab_overrides(settings_dir: Path) -> None:
     (settings_dir / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=2), encoding="utf-8")
 
 
+# JupyterLab's main, then Ctrl+C ignored: a Ctrl+C that lands while the stopped server's Python exits (joining
+# its threads) would print an English KeyboardInterrupt traceback under the launcher's goodbye.
+LAB_MAIN = ("import signal\nfrom jupyterlab.labapp import main\n"
+            "try:\n    main()\nfinally:\n    signal.signal(signal.SIGINT, signal.SIG_IGN)")
+
+
 def main(argv: list[str]) -> int:
     testing = argv[:1] == ["test"]
     ensure_environment(developer=testing)
@@ -110,7 +116,7 @@ def main(argv: list[str]) -> int:
     print(TEXT["open"], flush=True)
     # Root at the course folder (not notebooks/), so .env.example and the docs show in the file browser.
     write_lab_overrides(VENV / "share" / "jupyter" / "lab" / "settings")
-    lab = [str(venv_python()), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", *LAB_OPTIONS, FIRST_LESSON, *argv]
+    lab = [str(venv_python()), "-c", LAB_MAIN, f"--ServerApp.root_dir={ROOT}", *LAB_OPTIONS, FIRST_LESSON, *argv]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         lab.append("--allow-root")  # containers and CI run as root; Jupyter refuses it otherwise
     process = subprocess.Popen(lab, cwd=ROOT)
