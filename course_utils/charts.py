@@ -7,12 +7,12 @@ untrusted notebook (no SVG, no script). `print` and nbval see the same chart as 
 from __future__ import annotations
 
 import html
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .text import CHARTS
+from .text_width import pad, width
 
 if TYPE_CHECKING:
     from .catalog import EndpointRow
@@ -20,14 +20,6 @@ if TYPE_CHECKING:
 BAR_PX = 320  # the longest bar in the HTML chart
 BAR_CHARS = 30  # the longest bar in the text chart
 COLORS = ("#1f77b4", "#ff7f0e")  # one per series (matplotlib's first two, the course's earlier charts)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
 
 
 @dataclass(frozen=True)
@@ -62,14 +54,14 @@ class BarChart:
         return CHARTS["missing"] if value is None else f"{value:g}"
 
     def __repr__(self) -> str:
-        label_width = max((_width(label) for label in self.labels), default=0)
-        name_width = max(_width(s.name) for s in self.series)
+        label_width = max((width(label) for label in self.labels), default=0)
+        name_width = max(width(s.name) for s in self.series)
         lines = [self.title]
         for i, label in enumerate(self.labels):
             for j, series in enumerate(self.series):
                 value = series.values[i]
-                head = _pad(label if j == 0 else "", label_width)
-                name = f" {_pad(series.name, name_width)}" if name_width else ""
+                head = pad(label if j == 0 else "", label_width)
+                name = f" {pad(series.name, name_width)}" if name_width else ""
                 bar = "█" * self.length(value, BAR_CHARS)
                 lines.append(f"{head}{name} |{bar} {self.value_text(value)}")
         lines.append(CHARTS["text_axis"].format(xlabel=self.xlabel))
@@ -94,8 +86,8 @@ class BarChart:
                 f'</thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
-def _box(color: str, width: int) -> str:
-    return (f'<span style="display: inline-block; width: {width}px; height: 12px; '
+def _box(color: str, px: int) -> str:
+    return (f'<span style="display: inline-block; width: {px}px; height: 12px; '
             f'background-color: {color}"></span>')
 
 

@@ -2,18 +2,14 @@
 from __future__ import annotations
 
 import html
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..text import CATALOG, KEY_FIELDS
+from ..text_width import pad, width
 from .account import KeyInfo
 from .models import ModelRow
 from .providers import EndpointRow
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 @dataclass(frozen=True)
@@ -25,8 +21,8 @@ class Table:
     note: str = ""
 
     def __repr__(self) -> str:
-        widths = [max(_width(c) for c in column) for column in zip(self.headers, *self.rows, strict=False)]
-        lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(line, widths, strict=False)).rstrip()
+        widths = [max(width(c) for c in column) for column in zip(self.headers, *self.rows, strict=False)]
+        lines = ["  ".join(pad(c, w) for c, w in zip(line, widths, strict=False)).rstrip()
                  for line in (self.headers, *self.rows)]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join(lines + ([self.note] if self.note else []))

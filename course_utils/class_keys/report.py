@@ -1,11 +1,11 @@
 """`class-keys usage`: a table of the class keys and a small text chart; `doctor_lines()` for doctor."""
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from .. import text
+from ..text_width import pad, width
 from .api import ManagementClient, ManagementError, management_key
 from .costs import usd
 from .create import JST, class_name
@@ -48,13 +48,9 @@ def _bucket(share: float) -> int:
     return next((i for i, bound in enumerate(BUCKETS) if share < bound), len(BUCKETS))
 
 
-def _width(cell: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
-
-
 def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)).rstrip()
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
             for row in rows]
 
 
@@ -73,10 +69,10 @@ def usage_lines(keys: list[dict], now: datetime) -> list[str]:
                      expires.astimezone(JST).strftime("%Y-%m-%d %H:%M") if expires else T["no_expiry"]])
     lines = _table(rows) + ["", T["chart_title"]]
     shares = [_share(key) for key in keys]
-    widest = max(_width(label) for label in T["chart_buckets"])
+    widest = max(width(label) for label in T["chart_buckets"])
     for i, label in enumerate(T["chart_buckets"]):
         count = sum(share is not None and _bucket(share) == i for share in shares)
-        lines.append(f"{label}{' ' * (widest - _width(label))} {'█' * count} {count}")
+        lines.append(f"{pad(label, widest)} {'█' * count} {count}")
     total = sum(float(key["usage_daily"]) for key in keys)
     lines.append(T["usage_total"].format(count=len(keys), today=usd(total)))
     return lines
