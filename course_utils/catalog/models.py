@@ -61,13 +61,9 @@ def _parse_recorded_catalogue(folder: Path, stamp: int) -> list[dict]:
     # `stamp` (the folder's mtime) is only the cache key: parsing YAML is slow, and recordings change only
     # when the record command writes a new file and renames it into place, which changes the folder's mtime.
     # One stat instead of one per file: the prompt checks call this before every request.
-    from vcr.persisters.filesystem import CassetteNotFoundError
     from vcr.serializers import yamlserializer
 
-    try:
-        requests, responses = replay.LibraryPersister.load_cassette(folder, yamlserializer)
-    except CassetteNotFoundError:
-        return []
+    requests, responses = replay.read_recordings(replay.recording_files(folder), yamlserializer)[:2]
     merged: dict[str, dict] = {}
     for request, response in zip(requests, responses, strict=True):
         if urlsplit(request.uri).path.rstrip("/").endswith("/models") and response["status"]["code"] == 200:

@@ -33,6 +33,7 @@ class RecordedChat:
 
 def recorded_chats(session: Session) -> list[RecordedChat]:
     """Every chat completion request the session replays, in recorded order, the running notebook's first."""
+    session.load_rest()
     chats = []
     for request, response in zip(session.cassette.requests, session.cassette.responses, strict=True):
         if not request.path.endswith("/chat/completions"):

@@ -19,44 +19,70 @@ def recording_files(folder: Path) -> list[Path]:
     return [f for f in files if not f.name.endswith(IN_PROGRESS_SUFFIX)]
 
 
-class LibraryPersister:
-    """Loads every recording in the folder as one library; saves one notebook's recording, scrubbed."""
+def read_recordings(files: list[Path], serializer) -> tuple[list, list, dict[tuple, set[str]], list[str]]:
+    """The requests and responses in `files`, in order; which files (stems) hold each request, by
+    `request_key`; and the names of the files that could not be read (skipped, so the others still replay)."""
+    import yaml
+    from vcr.serialize import deserialize
 
-    # Which recordings (file stems) hold each request, by `request_key`, as last loaded: the merged
+    requests, responses, broken = [], [], []
+    sources: dict[tuple, set[str]] = {}
+    for f in files:
+        try:
+            reqs, resps = deserialize(f.read_text(encoding="utf-8"), serializer)[:2]
+        # A truncated or hand-edited file: YAML errors, or YAML that is not a cassette (KeyError, TypeError).
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, KeyError, TypeError, AttributeError):
+            broken.append(f.name)
+            continue
+        requests += reqs
+        responses += resps
+        for r in reqs:
+            sources.setdefault(request_key(r.method, r.uri, r.body), set()).add(f.stem)
+    return requests, responses, sources, broken
+
+
+class LibraryPersister:
+    """Loads the recordings as one library (in replay, the running notebook's own first and the others when a
+    request needs them); saves one notebook's recording, scrubbed."""
+
+    # Which recordings (file stems) hold each request, by `request_key`, as loaded so far: the merged
     # library no longer says, and the running notebook's own examples are the ones to offer first.
     sources: dict[tuple, set[str]] = {}
     # The running notebook's recording (file stem) is loaded first. vcrpy plays the first recorded
     # response that matches, and the same request (GET /key, a repeated question) may be recorded by
     # several lessons with different answers: each lesson then replays its own.
     first: str | None = None
-    # Recordings (file names) the last load could not read: skipped, so that the others still replay.
+    # Replay: load only `first` (when it exists) and leave the other files here until `load_rest`. Parsing
+    # and filtering every lesson's recordings is most of setup(), and a lesson rarely needs another's.
+    later: list[Path] = []
+    lazy = False
+    # Recordings (file names) the loads so far could not read.
     broken: list[str] = []
 
     @classmethod
     def load_cassette(cls, cassette_path, serializer):
-        import yaml
         from vcr.persisters.filesystem import CassetteNotFoundError
-        from vcr.serialize import deserialize
 
         files = recording_files(Path(cassette_path))
         files.sort(key=lambda f: f.stem != cls.first)  # stable: the others stay in lesson order
-        requests, responses, broken = [], [], []
-        sources: dict[tuple, set[str]] = {}
-        for f in files:
-            try:
-                reqs, resps = deserialize(f.read_text(encoding="utf-8"), serializer)[:2]
-            # A truncated or hand-edited file: YAML errors, or YAML that is not a cassette (KeyError, TypeError).
-            except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, KeyError, TypeError, AttributeError):
-                broken.append(f.name)
-                continue
-            requests += reqs
-            responses += resps
-            for r in reqs:
-                sources.setdefault(request_key(r.method, r.uri, r.body), set()).add(f.stem)
-        cls.broken = broken
-        cls.sources = sources
+        own = bool(files) and files[0].stem == cls.first
+        cls.later = files[1:] if cls.lazy and own else []
+        requests, responses, cls.sources, cls.broken = read_recordings(files[: len(files) - len(cls.later)],
+                                                                       serializer)
+        if not requests and cls.later:  # the notebook's own file is broken: the others may still replay
+            requests, responses = cls.load_rest(serializer)
         if not requests:
             raise CassetteNotFoundError()
+        return requests, responses
+
+    @classmethod
+    def load_rest(cls, serializer) -> tuple[list, list]:
+        """The files `load_cassette` left for later (none after this), read; `sources` and `broken` grow."""
+        files, cls.later = cls.later, []
+        requests, responses, sources, broken = read_recordings(files, serializer)
+        for key, stems in sources.items():
+            cls.sources.setdefault(key, set()).update(stems)
+        cls.broken += broken
         return requests, responses
 
     @staticmethod

@@ -1,6 +1,7 @@
 """The replay or record session: a vcrpy cassette over the recordings, and the course's view of it."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ class Session:
         self.folder_missing = False  # replay: no recording file at all (set on entering)
         self.broken: list[str] = []  # replay: recording files that could not be read and were skipped
         LibraryPersister.first = self.notebook
+        LibraryPersister.lazy = mode == "replay"
+        self._loading = threading.Lock()  # the comparison widget replays from several threads at once
         recorder = vcr.VCR(
             record_mode="none" if mode == "replay" else "all",
             match_on=["same_request"],
@@ -74,7 +77,7 @@ class Session:
         if self.mode == "replay":
             self.folder_missing = not recording_files(self.path)
             self.broken = list(LibraryPersister.broken)
-            _look_up_by_key(self.cassette)
+            _look_up_by_key(self)
             self._wrap_transports()
         return self
 
@@ -84,6 +87,20 @@ class Session:
         if self.folder_missing:
             return [REPLAY["folder_missing"].format(path=self.path)]
         return [broken_files_note(self.broken)] if self.broken else []
+
+    def load_rest(self) -> None:
+        """Replay: add the recordings of the other lessons, if they are not loaded yet (after the running
+        lesson's own, so that its answers still come first), and name any that could not be read."""
+        from vcr.serializers import yamlserializer
+
+        with self._loading:
+            if not LibraryPersister.later:
+                return
+            requests, responses = LibraryPersister.load_rest(yamlserializer)
+            for request, response in zip(requests, responses, strict=True):
+                self.cassette.append(*no_retry_on_replay(request, response))  # vcrpy's load-time filters too
+            self.cassette.dirty = False
+            self.broken = list(LibraryPersister.broken)
 
     def _wrap_transports(self) -> None:
         import httpx2
@@ -123,24 +140,38 @@ class Session:
         self._context.__exit__(*exc_info)
 
 
-def _look_up_by_key(cassette: Any) -> None:
+def _look_up_by_key(session: Session) -> None:
     """Find a replayed request's recordings by its `request_key` instead of comparing it with every one.
 
     vcrpy's `Cassette._responses` runs the matcher against each recorded interaction, twice per call (80+
     interactions: about half of replay's cost per call). The only matcher is `same_request`, i.e. equal
-    keys, so an index gives the same answers in the same order. Replay only: nothing is appended then.
+    keys, so an index gives the same answers in the same order. A key the loaded recordings lack loads the
+    other lessons' first. Replay only: nothing else is appended then.
     """
+    cassette = session.cassette
     index: dict[tuple, list[int]] = {}
-    for position, (stored, _) in enumerate(cassette.data):
-        index.setdefault(request_key(stored.method, stored.uri, stored.body), []).append(position)
+    indexed = 0
+
+    def add_new() -> None:
+        nonlocal indexed
+        with session._loading:
+            for position in range(indexed, len(cassette.data)):
+                stored = cassette.data[position][0]
+                index.setdefault(request_key(stored.method, stored.uri, stored.body), []).append(position)
+            indexed = len(cassette.data)
 
     def responses(request: Any) -> Any:
         request = cassette._before_record_request(request)
         if not request:
             return
-        for position in index.get(request_key(request.method, request.uri, request.body), ()):
+        key = request_key(request.method, request.uri, request.body)
+        if key not in index:
+            session.load_rest()
+            add_new()
+        for position in index.get(key, ()):
             yield position, cassette.data[position][1]
 
+    add_new()
     cassette._responses = responses
 
 

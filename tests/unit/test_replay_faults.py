@@ -62,14 +62,36 @@ def test_a_truncated_recording_is_named_and_the_others_still_replay(replaying):
     (folder / "02_broken.yaml").write_text(whole[: len(whole) // 2], encoding="utf-8")  # an interrupted copy
 
     client = start()  # no raw YAML error
-    assert replay.active().notes == [
-        "収録ファイル 02_broken.yaml が壊れていて読み込めませんでした（ほかの収録は再生できます）。"
-        "教材を取得し直すか、講師に知らせてください。"]
     answer = client.chat.completions.create(model=MODEL, messages=MESSAGES)
-    assert answer.choices[0].message.content  # the good recording replays
+    assert answer.choices[0].message.content  # the lesson's own recording replays
+    assert replay.active().notes == []  # another lesson's file is read only when a request needs it
     with pytest.raises(NotRecordedError) as err:
         client.chat.completions.create(model=MODEL, messages=other)
     assert "収録ファイル 02_broken.yaml が壊れていて読み込めなかった" in str(err.value)
+    assert replay.active().notes == [
+        "収録ファイル 02_broken.yaml が壊れていて読み込めませんでした（ほかの収録は再生できます）。"
+        "教材を取得し直すか、講師に知らせてください。"]
+
+
+def test_a_request_of_another_lesson_replays_after_the_lessons_own_answers(replaying):
+    folder, start = replaying
+    write_recording(folder / "01_good.yaml", {"model": MODEL, "messages": MESSAGES})
+    other = [{"role": "user", "content": "別の質問"}]
+    write_recording(folder / "00_intro.yaml", {"model": MODEL, "messages": other})
+    # Lesson 00 has recorded lesson 01's question too, with another answer: lesson 01 must replay its own.
+    recorded = yaml.safe_load((folder / "00_intro.yaml").read_text(encoding="utf-8"))
+    twin = interaction({"model": MODEL, "messages": MESSAGES})
+    answer = json.loads(twin["response"]["body"]["string"])
+    answer["choices"][0]["message"]["content"] = "レッスン00の答え"
+    twin["response"]["body"]["string"] = json.dumps(answer, ensure_ascii=False)
+    recorded["interactions"].append(twin)
+    (folder / "00_intro.yaml").write_text(yaml.safe_dump(recorded, allow_unicode=True), encoding="utf-8")
+
+    client = start()
+    assert client.chat.completions.create(model=MODEL, messages=other).choices[0].message.content
+    assert [c.prompt for c in replay.recorded_chats(replay.active())][-1] == "別の質問"  # 01's own come first
+    again = client.chat.completions.create(model=MODEL, messages=MESSAGES).choices[0].message.content
+    assert again and again != "レッスン00の答え"
 
 
 def test_only_broken_recordings_send_nothing_and_say_so(replaying):
