@@ -76,3 +76,19 @@ def test_whole_course_floors_follow_what_each_notebook_imports(tmp_path, monkeyp
     assert executed.count("import openai") == 1  # the first notebook's imports floor only
     assert executed.count("pass") == 3  # two `pass` floors and the plain notebook's imports floor
     assert any("`01_uses_openai.ipynb`" in line for line in notes)
+
+
+def test_an_execution_whose_kernel_shutdown_stalls_is_run_again_and_counted(tmp_path):
+    """A kernel that has not exited 2.5 s after its shutdown request (jupyter_client then sends SIGTERM) is noise
+    of the machine, not of the course: that execution is run again."""
+    marker = tmp_path / "stalled-once"
+    stall_once = (f"import pathlib, threading, time\nmarker = pathlib.Path({str(marker)!r})\n"
+                  "if not marker.exists():\n    marker.touch()\n"
+                  "    threading.Thread(target=time.sleep, args=(4,)).start()  # not a daemon: exit waits for it\n"
+                  "print('ran')")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(stall_once)]
+    before = whole_course._WatchedKernelManager.stalls
+    seconds, executed = whole_course._execute(nb)
+    assert whole_course._WatchedKernelManager.stalls == before + 1
+    assert executed.cells[0].outputs[0]["text"] == "ran\n" and seconds < 2.5  # the second, clean execution's
