@@ -614,6 +614,7 @@ WIDGETS = {
                    "ほかのプロンプトを試すにはAPIキーを設定してください。",
     # replay: how the boxes differ from the nearest 収録例 (under the boxes while typing, and after 送信)
     "match_ok": "上の「収録例」と同じ内容です。「送信」を押すと、収録した答えが再生されます。",
+    "match_elsewhere": "ほかの回で収録した内容と同じです。「送信」を押すと、収録した答えが再生されます。",
     "match_differs": "このままでは再生できません。",
     "differs": "「{field}」欄が収録例と違います（収録例: {recorded} ／ いま: {sent}）。",
     "differs_appended": "「プロンプト」欄の収録例の文のあとに、文が書き足されています（書き足した部分: {added}）。",
@@ -621,7 +622,7 @@ WIDGETS = {
     "or": " または ",
     "blank": "（空欄）",
     "not_recorded_what": "この「モデル」「プロンプト」「システム」の組み合わせは収録されていません。",
-    "not_recorded_cause": "再生モードで答えが返るのは、上の「収録例」のリストにある組み合わせだけです。"
+    "not_recorded_cause": "再生モードで答えが返るのは、収録済みの組み合わせ（上の「収録例」など）だけです。"
                           "3つの欄のどれかが少しでも違うと、対応する収録がないため再生できません。",
     "not_recorded_next": "上の「収録例」から選び直すか、違う欄を収録例のとおりに戻してから、"
                          "もう一度「送信」を押してください。"

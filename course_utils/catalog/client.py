@@ -5,17 +5,17 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .. import config
+from .. import config, replay
 from ..course_errors import KeyProblem
 from ..keys import KEY_MESSAGES
 
-_clients: dict[tuple[str, str], Any] = {}
+_clients: dict[tuple[str, str, bool], Any] = {}
 
 
 def openrouter_client() -> Any:
     """A plain OpenAI client for OpenRouter; the key only ever comes from the environment.
 
-    One client per (base URL, key) is reused: building one costs 20-45 ms (bench/RESULTS.md).
+    One client per (base URL, key, replay or not) is reused: building one costs 20-45 ms (bench/RESULTS.md).
     Raises KeyProblem (explained in Japanese) when no key is set.
     """
     from openai import OpenAI
@@ -25,9 +25,26 @@ def openrouter_client() -> Any:
         # Without this, openai would fall back to OPENAI_API_KEY and send it to OpenRouter.
         raise KeyProblem("missing", KEY_MESSAGES["missing"])
     url = config.base_url()
-    if (url, key) not in _clients:
-        _clients[(url, key)] = OpenAI(base_url=url, api_key=key)
-    return _clients[(url, key)]
+    session = replay.active()
+    replaying = session is not None and session.mode == "replay"
+    if (url, key, replaying) not in _clients:
+        options = {"http_client": _replay_http_client()} if replaying else {}
+        _clients[(url, key, replaying)] = OpenAI(base_url=url, api_key=key, **options)
+    return _clients[(url, key, replaying)]
+
+
+def _replay_http_client() -> Any:
+    """openai's own HTTP client, minus the 20-40 ms of loading the system's CA certificates.
+
+    In replay no request leaves the machine (vcrpy answers or refuses each one), so the certificates are never
+    used. The TLS context still requires a verified certificate and trusts none: a request that did get out
+    would fail rather than go unverified. Live mode (a new client: see the cache key) loads them as usual.
+    """
+    import ssl
+
+    from openai import DefaultHttpxClient
+
+    return DefaultHttpxClient(verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
 
 
 def get_data(path: str, params: dict[str, str] | None = None) -> Any:

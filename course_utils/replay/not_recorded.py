@@ -31,9 +31,13 @@ class RecordedChat:
     here: bool  # recorded by the notebook that is running
 
 
-def recorded_chats(session: Session) -> list[RecordedChat]:
-    """Every chat completion request the session replays, in recorded order, the running notebook's first."""
-    session.load_rest()
+def recorded_chats(session: Session, lesson_only: bool = False) -> list[RecordedChat]:
+    """Every chat completion request the session replays, in recorded order, the running notebook's first.
+
+    `lesson_only`: only the running notebook's own, read without loading the other lessons' recordings.
+    """
+    if not lesson_only:
+        session.load_rest()
     chats = []
     for request, response in zip(session.cassette.requests, session.cassette.responses, strict=True):
         if not request.path.endswith("/chat/completions"):
@@ -45,8 +49,10 @@ def recorded_chats(session: Session) -> list[RecordedChat]:
         if not isinstance(body, dict):
             continue
         origins = LibraryPersister.sources.get(request_key(request.method, request.uri, request.body), ())
-        chats.append(RecordedChat(str(body.get("model")), last_user_prompt(body), body,
-                                  response["status"]["code"] == 200, session.notebook in origins))
+        here = session.notebook in origins
+        if here or not lesson_only:
+            chats.append(RecordedChat(str(body.get("model")), last_user_prompt(body), body,
+                                      response["status"]["code"] == 200, here))
     return sorted(chats, key=lambda chat: not chat.here)  # stable: recorded order otherwise
 
 

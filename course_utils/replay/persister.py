@@ -52,8 +52,9 @@ class LibraryPersister:
     # response that matches, and the same request (GET /key, a repeated question) may be recorded by
     # several lessons with different answers: each lesson then replays its own.
     first: str | None = None
-    # Replay: load only `first` (when it exists) and leave the other files here until `load_rest`. Parsing
-    # and filtering every lesson's recordings is most of setup(), and a lesson rarely needs another's.
+    # Replay of a known notebook: load only its own file (if it has one) and leave the others here until
+    # `load_rest`. Parsing and filtering every lesson's recordings was most of setup(), and a lesson rarely
+    # needs another's.
     later: list[Path] = []
     lazy = False
     # Recordings (file names) the loads so far could not read.
@@ -65,12 +66,10 @@ class LibraryPersister:
 
         files = recording_files(Path(cassette_path))
         files.sort(key=lambda f: f.stem != cls.first)  # stable: the others stay in lesson order
-        own = bool(files) and files[0].stem == cls.first
-        cls.later = files[1:] if cls.lazy and own else []
-        requests, responses, cls.sources, cls.broken = read_recordings(files[: len(files) - len(cls.later)],
-                                                                       serializer)
-        if not requests and cls.later:  # the notebook's own file is broken: the others may still replay
-            requests, responses = cls.load_rest(serializer)
+        lazy = cls.lazy and cls.first is not None
+        now = [f for f in files if f.stem == cls.first] if lazy else files  # a lesson may have none (00, 99)
+        cls.later = files[len(now):]
+        requests, responses, cls.sources, cls.broken = read_recordings(now, serializer)
         if not requests:
             raise CassetteNotFoundError()
         return requests, responses

@@ -19,17 +19,24 @@ if TYPE_CHECKING:
 Key = tuple[str, str, str]
 
 
-def recorded_requests() -> dict[Key, dict]:
+def recorded_requests(every_lesson: bool = False) -> dict[Key, dict]:
     """In replay mode: (model, prompt, system prompt or "") -> JSON body of its recorded chat request
-    (streamed ones preferred), the running notebook's first. The same question under two system prompts
-    is two examples. Only requests the sender can send again and that were answered are offered: a
+    (streamed ones preferred). The running notebook's own recordings when they hold any (the examples its
+    prose refers to; reading every lesson's costs a widget lesson 60-100 ms), else, or with `every_lesson`,
+    every lesson's, the running notebook's first. The same question under two system prompts is two
+    examples. Only requests the sender can send again and that were answered are offered: a
     conversation's later turn has more messages than its boxes hold, and a lesson's staged error (such as
     the document's retired model) would only show that error again."""
     session = replay.active()
     if course_utils.MODE != "replay" or session is None:
         return {}
+    own = {} if every_lesson else _sendable(replay.recorded_chats(session, lesson_only=True))
+    return own or _sendable(replay.recorded_chats(session))
+
+
+def _sendable(chats: list[replay.RecordedChat]) -> dict[Key, dict]:
     found: dict[Key, dict] = {}
-    for chat in replay.recorded_chats(session):
+    for chat in chats:
         system = system_of(chat.body.get("messages") or [])
         if not chat.answered or chat.body.get("messages") != messages(system, chat.prompt):
             continue
@@ -94,5 +101,6 @@ def in_examples(key: Key, recorded: Iterable[Key]) -> Adjust:
 
 
 def models_for(prompt: str, system: str) -> list[str]:
-    """The models whose answer to this prompt (and system prompt) is recorded, answered ones only."""
-    return list(dict.fromkeys(m for m, p, s in recorded_requests() if (p, s) == (prompt, system.strip())))
+    """The models whose answer to this prompt (and system prompt) is recorded by any lesson, answered ones only."""
+    return list(dict.fromkeys(m for m, p, s in recorded_requests(every_lesson=True)
+                              if (p, s) == (prompt, system.strip())))

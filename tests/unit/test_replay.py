@@ -181,3 +181,26 @@ def test_replay_finds_every_shipped_recording_as_vcrpy_would(clean_env, monkeypa
     assert len(cassette.data) > 50  # the miss loaded the other lessons' recordings before giving up
     for stored, _ in cassette.data:
         assert [i for i, _ in cassette._responses(stored)] == [i for i, _ in Cassette._responses(cassette, stored)]
+
+
+def test_the_course_client_trusts_no_certificate_in_replay_and_gets_a_new_one_for_live(clean_env, monkeypatch):
+    """Replay skips loading the CA certificates for the course's own client: its TLS context still demands a
+    verified certificate but trusts none, so an escaped request would fail instead of going unverified. The
+    same key and URL in live mode then get a client of their own that does trust the system's certificates."""
+    import ssl
+
+    from course_utils import catalog
+
+    monkeypatch.setenv(KEY_VAR, FAKE_KEY)
+    monkeypatch.setenv(MODE_VAR, "replay")
+    course_utils.setup(quiet=True)
+    replaying = catalog.openrouter_client()
+    context = replaying._client._transport._pool._ssl_context  # httpx2's transport keeps it in its pool
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == 0
+    assert catalog.list_models()  # the catalogue still replays through it
+
+    replay.stop()  # what live mode leaves: no replay session
+    live = catalog.openrouter_client()
+    assert live is not replaying
+    assert live._client._transport._pool._ssl_context.cert_store_stats()["x509_ca"] > 0

@@ -137,3 +137,25 @@ def test_the_picker_filters_by_feature():
     assert listed() == ["a/reads"]
     picker.features["image_in"].value = True
     assert listed() == ["a/reads"]
+
+
+def test_a_lesson_offers_its_own_examples_and_still_replays_another_lessons(clean_env, monkeypatch):
+    """Lesson 05's sender lists lesson 05's recorded prompts only (without reading the other lessons' files); a
+    prompt recorded by lesson 04, typed in, still replays. A notebook without recordings lists every lesson's."""
+    from course_utils import replay as replaying
+    from course_utils.config import NOTEBOOK_VAR
+
+    monkeypatch.setenv(NOTEBOOK_VAR, "05_streaming_and_chat")
+    course_utils.setup(quiet=True)
+    sender = widgets.prompt_sender()
+    offered = {key[1] for _, key in sender.examples.options if key}
+    assert SKY in offered and MOUNTAIN not in offered  # 05's question; 04's
+    assert replaying.LibraryPersister.later  # the other lessons' recordings are not read yet
+    sender.model.value, sender.prompt.value, sender.system.value = FREE, MOUNTAIN, ASSISTANT
+    assert html.unescape(sender.match.value) == TEXT["match_elsewhere"]  # not "differs": it will answer
+    status = _status(sender)
+    assert "トークン:" in status and sender.answer.value  # lesson 04's recording answered
+
+    monkeypatch.setenv(NOTEBOOK_VAR, "00_introduction")
+    course_utils.setup(quiet=True)
+    assert {SKY, MOUNTAIN} <= {key[1] for _, key in widgets.prompt_sender().examples.options if key}
