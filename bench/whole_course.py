@@ -9,7 +9,7 @@ a change in machine load affects all.
 
 Now and then a kernel does not exit within half of jupyter_client's 5 s `shutdown_wait_time` after its
 shutdown request, and is then sent SIGTERM: a stall of about 2.5 s, seen with `pass` cells as often as
-with the course (about one execution in ten here). Such an execution is run again, on both sides alike,
+with the course (1 to 6 of about 150 executions in a run here). Such an execution is run again, on both sides alike,
 and the count is reported.
 """
 from __future__ import annotations
