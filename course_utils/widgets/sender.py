@@ -7,6 +7,7 @@ more: every update first checks that its run is still the sender's current one.
 """
 from __future__ import annotations
 
+import functools
 import html
 import threading
 import time
@@ -130,10 +131,15 @@ class PromptSender(Shown):
             body["modalities"] = ["image", "text"] if "text" in outputs else ["image"]
         return body
 
-    @staticmethod
-    def _recorded_elsewhere(key: Key) -> dict | None:
-        """Another lesson's recording of what the boxes hold (the 収録例 list only the running lesson's)."""
-        return recorded_requests(every_lesson=True).get(key) if course_utils.MODE == "replay" else None
+    @functools.cached_property
+    def _every_lesson(self) -> dict[Key, dict]:
+        """Every lesson's recorded requests (the 収録例 list only the running lesson's): read once, when the boxes
+        first hold something the list lacks, instead of on every keystroke."""
+        return recorded_requests(every_lesson=True)
+
+    def _recorded_elsewhere(self, key: Key) -> dict | None:
+        """Another lesson's recording of what the boxes hold."""
+        return self._every_lesson.get(key)
 
     def _output_modalities(self) -> list[str]:
         """The chosen model's output_modalities in the catalogue ([] if unlisted or no catalogue)."""
